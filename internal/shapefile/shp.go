@@ -1,0 +1,194 @@
+package shapefile
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+
+	shp "github.com/jonas-p/go-shp"
+	"github.com/paulmach/orb"
+)
+
+const shpHeaderLen = 100
+
+// shpRecord is one decoded record: its rings (nil for a null shape) or why it was rejected.
+type shpRecord struct {
+	null  bool
+	rings []orb.Ring
+	err   error // corrupt record: reported, imported without geometry
+}
+
+// shpFile is a parsed .shp whose records are read lazily.
+type shpFile struct {
+	data      []byte
+	shapeType shp.ShapeType
+	offsets   []int // byte offsets of the record headers
+	problems  []Problem
+}
+
+func isPolygonType(t shp.ShapeType) bool {
+	return t == shp.POLYGON || t == shp.POLYGONZ || t == shp.POLYGONM
+}
+
+// parseSHP validates the header and finds every record. Offsets come from the .shx when it is
+// consistent with the .shp (as GDAL does, so a record with a broken length does not hide the
+// ones after it), else from walking the .shp record headers.
+func parseSHP(data, shx []byte, lim Limits) (*shpFile, error) {
+	if len(data) < shpHeaderLen {
+		return nil, fmt.Errorf(".shp 文件头不完整（%d 字节）/ .shp header truncated", len(data))
+	}
+	if code := binary.BigEndian.Uint32(data[0:4]); code != 9994 {
+		return nil, fmt.Errorf(".shp 文件标识 %d 不是 9994，不是 shapefile / not a shapefile (file code %d)", code, code)
+	}
+	f := &shpFile{data: data, shapeType: shp.ShapeType(int32(binary.LittleEndian.Uint32(data[32:36])))}
+	if f.shapeType != shp.NULL && !isPolygonType(f.shapeType) {
+		return nil, fmt.Errorf(".shp 几何类型为 %s，只能导入面（Polygon）图层 / only polygon shapefiles can be imported, this one holds %s",
+			shapeTypeName(f.shapeType), shapeTypeName(f.shapeType))
+	}
+	if offs, ok := shxOffsets(data, shx, lim); ok {
+		f.offsets = offs
+		return f, nil
+	}
+	if shx != nil {
+		f.problems = append(f.problems, Problem{Kind: "corrupt",
+			Message: "索引文件 .shx 与 .shp 不一致，已按 .shp 顺序读取 / .shx does not match the .shp; read sequentially"})
+	}
+	for off := shpHeaderLen; off+8 <= len(data); {
+		if len(f.offsets) >= lim.MaxRecords {
+			return nil, limitErr(".shp 记录数超过上限 %d / more than %d records", lim.MaxRecords, lim.MaxRecords)
+		}
+		clen := int64(binary.BigEndian.Uint32(data[off+4:off+8])) * 2
+		if clen < 4 || int64(off)+8+clen > int64(len(data)) {
+			f.problems = append(f.problems, Problem{Record: len(f.offsets) + 1, Kind: "corrupt",
+				Message: fmt.Sprintf("第 %d 条记录长度 %d 超出文件末尾，之后的记录无法读取 / record %d: length runs past the end of the file; later records lost",
+					len(f.offsets)+1, clen, len(f.offsets)+1)})
+			break
+		}
+		f.offsets = append(f.offsets, off)
+		off += 8 + int(clen)
+	}
+	return f, nil
+}
+
+// shxOffsets returns the record offsets from the index if every entry lies inside the .shp.
+func shxOffsets(data, shx []byte, lim Limits) ([]int, bool) {
+	if len(shx) < shpHeaderLen || (len(shx)-shpHeaderLen)%8 != 0 {
+		return nil, false
+	}
+	n := (len(shx) - shpHeaderLen) / 8
+	if n > lim.MaxRecords {
+		return nil, false
+	}
+	offs := make([]int, n)
+	for i := range offs {
+		e := shx[shpHeaderLen+8*i:]
+		off := int64(binary.BigEndian.Uint32(e[0:4])) * 2
+		clen := int64(binary.BigEndian.Uint32(e[4:8])) * 2
+		if off < shpHeaderLen || off+8+clen > int64(len(data)) {
+			return nil, false
+		}
+		offs[i] = int(off)
+	}
+	return offs, true
+}
+
+// record decodes record i (0-based). Every count is checked against the record's own length
+// and the limits before anything is allocated; recover() is a last guard so that a mistake
+// here reports a corrupt record rather than taking the program down.
+func (f *shpFile) record(i int, lim Limits) (r shpRecord) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = shpRecord{err: fmt.Errorf("解析时出错 / decoder failure: %v", p)}
+		}
+	}()
+	off := f.offsets[i]
+	if off+8 > len(f.data) {
+		return shpRecord{err: fmt.Errorf("记录头超出文件末尾 / record header past end of file")}
+	}
+	clen := int64(binary.BigEndian.Uint32(f.data[off+4:off+8])) * 2
+	end := int64(off) + 8 + clen
+	if end > int64(len(f.data)) {
+		end = int64(len(f.data))
+	}
+	c := f.data[off+8 : end]
+	if len(c) < 4 {
+		return shpRecord{err: fmt.Errorf("记录内容不足 4 字节 / record shorter than its shape type")}
+	}
+	st := shp.ShapeType(int32(binary.LittleEndian.Uint32(c[0:4])))
+	if st == shp.NULL {
+		return shpRecord{null: true}
+	}
+	if !isPolygonType(st) {
+		return shpRecord{err: fmt.Errorf("记录类型 %s 不是面 / record type %s is not a polygon", shapeTypeName(st), shapeTypeName(st))}
+	}
+	if len(c) < 44 {
+		return shpRecord{err: fmt.Errorf("面记录不足 44 字节 / polygon record truncated")}
+	}
+	np := int64(int32(binary.LittleEndian.Uint32(c[36:40])))
+	npts := int64(int32(binary.LittleEndian.Uint32(c[40:44])))
+	switch {
+	case np < 1 || npts < 1:
+		if np == 0 && npts == 0 {
+			return shpRecord{null: true}
+		}
+		return shpRecord{err: fmt.Errorf("部分数 %d、点数 %d 无效 / invalid counts: %d parts, %d points", np, npts, np, npts)}
+	case np > int64(lim.MaxPartsPerRecord):
+		return shpRecord{err: limitErr("部分数 %d 超过上限 %d / %d parts, limit %d", np, lim.MaxPartsPerRecord, np, lim.MaxPartsPerRecord)}
+	case npts > int64(lim.MaxPointsPerRecord):
+		return shpRecord{err: limitErr("点数 %d 超过上限 %d / %d points, limit %d", npts, lim.MaxPointsPerRecord, npts, lim.MaxPointsPerRecord)}
+	case np > npts:
+		return shpRecord{err: fmt.Errorf("部分数 %d 多于点数 %d / more parts (%d) than points (%d)", np, npts, np, npts)}
+	}
+	// Z and M blocks, if any, follow the XY points; we only need XY, so a PolygonZ written
+	// without its optional M block is as good as a complete one.
+	need := 44 + 4*np + 16*npts
+	if need > int64(len(c)) {
+		return shpRecord{err: fmt.Errorf("声明 %d 个部分、%d 个点，需要 %d 字节，记录只有 %d 字节 / record declares %d parts and %d points but holds only %d bytes",
+			np, npts, need, len(c), np, npts, len(c))}
+	}
+	starts := make([]int, np+1)
+	for k := int64(0); k < np; k++ {
+		s := int64(int32(binary.LittleEndian.Uint32(c[44+4*k:])))
+		if (k == 0 && s != 0) || s < 0 || s >= npts || (k > 0 && s <= int64(starts[k-1])) {
+			return shpRecord{err: fmt.Errorf("第 %d 部分的起点 %d 无效 / part %d starts at invalid index %d", k+1, s, k+1, s)}
+		}
+		starts[k] = int(s)
+	}
+	starts[np] = int(npts)
+	pts := make([]orb.Point, npts)
+	base := 44 + 4*np
+	for k := range pts {
+		p := c[base+16*int64(k):]
+		x := math.Float64frombits(binary.LittleEndian.Uint64(p[0:8]))
+		y := math.Float64frombits(binary.LittleEndian.Uint64(p[8:16]))
+		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
+			return shpRecord{err: fmt.Errorf("第 %d 个点坐标不是有限数 / point %d is not a finite number", k+1, k+1)}
+		}
+		pts[k] = orb.Point{x, y}
+	}
+	rings := make([]orb.Ring, np)
+	for k := range rings {
+		// Three-index slices so that closing one ring can never overwrite the next.
+		rings[k] = orb.Ring(pts[starts[k]:starts[k+1]:starts[k+1]])
+	}
+	return shpRecord{rings: rings}
+}
+
+func shapeTypeName(t shp.ShapeType) string {
+	names := map[shp.ShapeType]string{
+		shp.NULL: "Null", shp.POINT: "Point", shp.POLYLINE: "PolyLine", shp.POLYGON: "Polygon",
+		shp.MULTIPOINT: "MultiPoint", shp.POINTZ: "PointZ", shp.POLYLINEZ: "PolyLineZ",
+		shp.POLYGONZ: "PolygonZ", shp.MULTIPOINTZ: "MultiPointZ", shp.POINTM: "PointM",
+		shp.POLYLINEM: "PolyLineM", shp.POLYGONM: "PolygonM", shp.MULTIPOINTM: "MultiPointM",
+		shp.MULTIPATCH: "MultiPatch",
+	}
+	if n, ok := names[t]; ok {
+		return n
+	}
+	return fmt.Sprintf("未知类型 %d", int32(t))
+}
+
+func leFloat(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }
+
+func itoa(i int) string { return strconv.Itoa(i) }
