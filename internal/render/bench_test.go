@@ -1,0 +1,74 @@
+package render
+
+import (
+	"context"
+	"testing"
+)
+
+func benchView() Viewport { return NewViewport(xjBound, 1600, 1000, 10) }
+
+// BenchmarkRenderSample: full redraw of the sample project at 1600×1000 (target ≤ 50 ms).
+func BenchmarkRenderSample(b *testing.B) {
+	m := sampleMap()
+	v := benchView()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.SetVisible("xzq", false) // drop caches the honest way: a new scale each time
+		m.SetVisible("xzq", true)
+		vv := v
+		vv.Scale *= 1 + float64(i%2)*1e-9
+		if _, err := m.Render(context.Background(), vv); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderBig: full redraw of 120,000 blocks over the sample (target ≤ 250 ms).
+func BenchmarkRenderBig(b *testing.B) {
+	m := bigMap()
+	v := benchView()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		vv := v
+		vv.Scale *= 1 + float64(i%2)*1e-9 // a new scale: no tile is reused
+		if _, err := m.Render(context.Background(), vv); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderBigZoomed: full redraw of the big plan zoomed in 8×.
+func BenchmarkRenderBigZoomed(b *testing.B) {
+	m := bigMap()
+	v := benchView()
+	v.ZoomAt(800, 500, 8)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		vv := v
+		vv.Scale *= 1 + float64(i%2)*1e-9
+		if _, err := m.Render(context.Background(), vv); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPanBig: one frame of a drag over the big plan, 9 px right and 5 px down per frame
+// (target ≤ 16 ms). The figure includes the tiles that come into view.
+func BenchmarkPanBig(b *testing.B) {
+	m := bigMap()
+	v := benchView()
+	if _, err := m.Render(context.Background(), v); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dx, dy := 9.0, 5.0
+		if (i/100)%2 == 1 { // back and forth so the drag stays over the data
+			dx, dy = -dx, -dy
+		}
+		v.Pan(dx, dy)
+		if _, err := m.Render(context.Background(), v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

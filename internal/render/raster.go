@@ -1,0 +1,410 @@
+package render
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"github.com/paulmach/orb"
+	"golang.org/x/image/vector"
+)
+
+// xform maps lon/lat to the pixel space of one target image: x = lon·a − ox, y = −lat·b − oy.
+// (ox, oy) is the target's top-left corner in "world pixels" (lon·a, −lat·b) of the scale.
+type xform struct{ a, b, ox, oy float64 }
+
+func (t xform) pt(p orb.Point) (float64, float64) { return p[0]*t.a - t.ox, -p[1]*t.b - t.oy }
+
+// bound returns the pixel rectangle (float) of a map bound.
+func (t xform) bound(b orb.Bound) (x0, y0, x1, y1 float64) {
+	return b.Min[0]*t.a - t.ox, -b.Max[1]*t.b - t.oy, b.Max[0]*t.a - t.ox, -b.Min[1]*t.b - t.oy
+}
+
+// mapBound is the inverse of bound for a pixel rectangle.
+func (t xform) mapBound(x0, y0, x1, y1 float64) orb.Bound {
+	return orb.Bound{
+		Min: orb.Point{(x0 + t.ox) / t.a, -(y1 + t.oy) / t.b},
+		Max: orb.Point{(x1 + t.ox) / t.a, -(y0 + t.oy) / t.b},
+	}
+}
+
+type fpt struct{ x, y float64 }
+
+// path collects rings in target pixel coordinates for one fill or stroke pass, so that many
+// features of one colour are rasterised together.
+type path struct {
+	pts    []fpt
+	starts []int  // index of each ring's first point in pts
+	hole   []bool // ring is a hole (fill orientation is reversed)
+	closed []bool // ring closes (polygons) or not (lines)
+}
+
+func (p *path) reset() {
+	p.pts, p.starts, p.hole, p.closed = p.pts[:0], p.starts[:0], p.hole[:0], p.closed[:0]
+}
+
+func (p *path) ring(i int) []fpt {
+	end := len(p.pts)
+	if i+1 < len(p.starts) {
+		end = p.starts[i+1]
+	}
+	return p.pts[p.starts[i]:end]
+}
+
+// simplifyPx drops vertices closer than this to the previous kept one: finer detail cannot
+// show at pixel resolution, and it turns a 50,000-vertex county into a few hundred points at
+// province scale.
+const simplifyPx = 0.4
+
+// addRing appends a ring transformed by t, simplified to pixel resolution.
+func (p *path) addRing(r []orb.Point, t xform, hole, closed bool) {
+	if len(r) < 2 {
+		return
+	}
+	start := len(p.pts)
+	lx, ly := math.Inf(1), math.Inf(1)
+	for i, q := range r {
+		x, y := t.pt(q)
+		if math.Abs(x-lx) < simplifyPx && math.Abs(y-ly) < simplifyPx && i != len(r)-1 {
+			continue
+		}
+		p.pts = append(p.pts, fpt{x, y})
+		lx, ly = x, y
+	}
+	if len(p.pts)-start < 2 {
+		p.pts = p.pts[:start]
+		return
+	}
+	p.starts = append(p.starts, start)
+	p.hole = append(p.hole, hole)
+	p.closed = append(p.closed, closed)
+}
+
+func (p *path) addPolygon(poly orb.Polygon, t xform) {
+	for i, r := range poly {
+		p.addRing(r, t, i > 0, true)
+	}
+}
+
+// painter rasterises paths into RGBA images. One per worker goroutine; not shareable.
+type painter struct {
+	z       vector.Rasterizer
+	maskBuf []byte
+	clipA   []fpt
+	clipB   []fpt
+	path    path
+	big     path
+	stamp    []uint32
+	stampGen uint32
+	slots   []int32
+}
+
+// mask returns an Alpha image of w×h backed by the painter's reusable buffer.
+func (pt *painter) mask(w, h int) *image.Alpha {
+	n := w * h
+	if cap(pt.maskBuf) < n {
+		pt.maskBuf = make([]byte, n)
+	}
+	return &image.Alpha{Pix: pt.maskBuf[:n], Stride: w, Rect: image.Rect(0, 0, w, h)}
+}
+
+// region is the integer rectangle of dst a set of pixel extents touches.
+func region(x0, y0, x1, y1, pad float64, dst image.Rectangle) image.Rectangle {
+	r := image.Rect(int(math.Floor(clampF(x0-pad))), int(math.Floor(clampF(y0-pad))),
+		int(math.Ceil(clampF(x1+pad))), int(math.Ceil(clampF(y1+pad))))
+	return r.Intersect(dst)
+}
+
+// clampF keeps huge coordinates (deep zoom) inside int range.
+func clampF(v float64) float64 { return math.Max(-1e9, math.Min(1e9, v)) }
+
+// pathBounds is the pixel extent of all points of p.
+func (p *path) bounds() (x0, y0, x1, y1 float64) {
+	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, q := range p.pts {
+		x0, y0 = math.Min(x0, q.x), math.Min(y0, q.y)
+		x1, y1 = math.Max(x1, q.x), math.Max(y1, q.y)
+	}
+	return
+}
+
+// fill rasterises the closed rings of p into dst within r with colour c. Rings are clipped
+// to r (plus a guard) so that the fixed-point rasteriser never sees huge coordinates, and
+// oriented so that outer rings and holes wind opposite ways: the rasteriser takes the
+// absolute sum of windings, so this is what makes holes empty and overlapping features of one
+// batch blend only once.
+func (pt *painter) fill(dst *image.RGBA, r image.Rectangle, p *path, c color.NRGBA) {
+	if c.A == 0 || r.Empty() || len(p.starts) == 0 {
+		return
+	}
+	w, h := r.Dx(), r.Dy()
+	pt.z.Reset(w, h)
+	ox, oy := float64(r.Min.X), float64(r.Min.Y)
+	g := 2.0
+	drew := false
+	for i := range p.starts {
+		if !p.closed[i] {
+			continue
+		}
+		ring := pt.clipRing(p.ring(i), -g+ox, -g+oy, float64(w)+g+ox, float64(h)+g+oy)
+		if len(ring) < 3 {
+			continue
+		}
+		a := signedArea(ring)
+		if a == 0 {
+			continue
+		}
+		rev := (a < 0) != p.hole[i]
+		n := len(ring)
+		at := func(k int) fpt {
+			if rev {
+				return ring[n-1-k]
+			}
+			return ring[k]
+		}
+		q := at(0)
+		pt.z.MoveTo(float32(q.x-ox), float32(q.y-oy))
+		for k := 1; k < n; k++ {
+			q = at(k)
+			pt.z.LineTo(float32(q.x-ox), float32(q.y-oy))
+		}
+		pt.z.ClosePath()
+		drew = true
+	}
+	if drew {
+		pt.blendMask(dst, r, c)
+	}
+}
+
+// stroke rasterises every segment of p as a quad of the given width (square caps, so that
+// joints have no gaps) into dst within r. All quads wind the same way, so where they overlap
+// the coverage saturates instead of doubling.
+func (pt *painter) stroke(dst *image.RGBA, r image.Rectangle, p *path, c color.NRGBA, width float64) {
+	if c.A == 0 || width <= 0 || r.Empty() || len(p.starts) == 0 {
+		return
+	}
+	w, h := r.Dx(), r.Dy()
+	pt.z.Reset(w, h)
+	ox, oy := float64(r.Min.X), float64(r.Min.Y)
+	hw := width / 2
+	g := hw + 2
+	cx0, cy0, cx1, cy1 := ox-g, oy-g, ox+float64(w)+g, oy+float64(h)+g
+	drew := false
+	for i := range p.starts {
+		ring := p.ring(i)
+		n := len(ring)
+		last := n - 1
+		if p.closed[i] && (ring[0] != ring[n-1]) {
+			last = n // close the ring
+		}
+		for k := 0; k < last; k++ {
+			a, b := ring[k], ring[(k+1)%n]
+			a, b, ok := clipSegment(a, b, cx0, cy0, cx1, cy1)
+			if !ok {
+				continue
+			}
+			dx, dy := b.x-a.x, b.y-a.y
+			l := math.Hypot(dx, dy)
+			if l < 1e-9 {
+				continue
+			}
+			ux, uy := dx/l*hw, dy/l*hw // along, half width
+			nx, ny := -uy, ux          // left normal, half width
+			ax, ay := a.x-ux-ox, a.y-uy-oy
+			bx, by := b.x+ux-ox, b.y+uy-oy
+			pt.z.MoveTo(float32(ax+nx), float32(ay+ny))
+			pt.z.LineTo(float32(bx+nx), float32(by+ny))
+			pt.z.LineTo(float32(bx-nx), float32(by-ny))
+			pt.z.LineTo(float32(ax-nx), float32(ay-ny))
+			pt.z.ClosePath()
+			drew = true
+		}
+	}
+	if drew {
+		pt.blendMask(dst, r, c)
+	}
+}
+
+// blendMask draws the rasteriser's coverage into a mask with the SIMD fast path and blends c
+// through it into dst at r, skipping uncovered pixels.
+func (pt *painter) blendMask(dst *image.RGBA, r image.Rectangle, c color.NRGBA) {
+	w, h := r.Dx(), r.Dy()
+	m := pt.mask(w, h)
+	pt.z.DrawOp = draw.Src
+	pt.z.Draw(m, m.Rect, image.Opaque, image.Point{})
+	pr, pg, pb, pa := premul(c)
+	for y := 0; y < h; y++ {
+		row := m.Pix[y*w : y*w+w]
+		off := dst.PixOffset(r.Min.X, r.Min.Y+y)
+		d := dst.Pix[off : off+4*w]
+		for x, mv := range row {
+			if mv == 0 {
+				continue
+			}
+			blendPx(d[4*x:4*x+4], pr, pg, pb, pa, uint32(mv))
+		}
+	}
+}
+
+func premul(c color.NRGBA) (r, g, b, a uint32) {
+	a = uint32(c.A)
+	return uint32(c.R) * a / 255, uint32(c.G) * a / 255, uint32(c.B) * a / 255, a
+}
+
+// blendPx puts premultiplied colour (r,g,b,a) with coverage m (0..255) over one pixel.
+func blendPx(d []byte, r, g, b, a, m uint32) {
+	if m == 255 {
+		if a == 255 {
+			d[0], d[1], d[2], d[3] = byte(r), byte(g), byte(b), 255
+			return
+		}
+	} else {
+		r, g, b, a = r*m/255, g*m/255, b*m/255, a*m/255
+	}
+	ia := 255 - a
+	d[0] = byte(r + uint32(d[0])*ia/255)
+	d[1] = byte(g + uint32(d[1])*ia/255)
+	d[2] = byte(b + uint32(d[2])*ia/255)
+	d[3] = byte(a + uint32(d[3])*ia/255)
+}
+
+// dot blends c into the single pixel at (x, y), for features smaller than a pixel.
+func dot(dst *image.RGBA, x, y float64, c color.NRGBA) {
+	ix, iy := int(math.Floor(x)), int(math.Floor(y))
+	if !(image.Point{ix, iy}.In(dst.Rect)) || c.A == 0 {
+		return
+	}
+	r, g, b, a := premul(c)
+	o := dst.PixOffset(ix, iy)
+	blendPx(dst.Pix[o:o+4], r, g, b, a, 255)
+}
+
+// over composites premultiplied src onto dst (same size), skipping transparent pixels: most
+// of a sparse layer's tile is empty.
+func over(dst, src *image.RGBA) {
+	d, s := dst.Pix, src.Pix
+	n := len(s)
+	if len(d) < n {
+		n = len(d)
+	}
+	for i := 0; i+3 < n; i += 4 {
+		sa := uint32(s[i+3])
+		switch sa {
+		case 0:
+			continue
+		case 255:
+			d[i], d[i+1], d[i+2], d[i+3] = s[i], s[i+1], s[i+2], 255
+		default:
+			ia := 255 - sa
+			d[i] = byte(uint32(s[i]) + uint32(d[i])*ia/255)
+			d[i+1] = byte(uint32(s[i+1]) + uint32(d[i+1])*ia/255)
+			d[i+2] = byte(uint32(s[i+2]) + uint32(d[i+2])*ia/255)
+			d[i+3] = byte(sa + uint32(d[i+3])*ia/255)
+		}
+	}
+}
+
+func signedArea(r []fpt) float64 {
+	s := 0.0
+	n := len(r)
+	for i := 0; i < n; i++ {
+		a, b := r[i], r[(i+1)%n]
+		s += a.x*b.y - b.x*a.y
+	}
+	return s / 2
+}
+
+// clipRing clips a closed ring to a rectangle (Sutherland–Hodgman). The result may have
+// zero-width slivers along the rectangle's edges, which add no coverage. The returned slice
+// is painter scratch, valid until the next call.
+func (pt *painter) clipRing(r []fpt, x0, y0, x1, y1 float64) []fpt {
+	inside := true
+	for _, q := range r {
+		if q.x < x0 || q.x > x1 || q.y < y0 || q.y > y1 {
+			inside = false
+			break
+		}
+	}
+	if inside {
+		return r
+	}
+	in := append(pt.clipA[:0], r...)
+	out := pt.clipB[:0]
+	for edge := 0; edge < 4 && len(in) > 0; edge++ {
+		out = out[:0]
+		isIn := func(q fpt) bool {
+			switch edge {
+			case 0:
+				return q.x >= x0
+			case 1:
+				return q.x <= x1
+			case 2:
+				return q.y >= y0
+			}
+			return q.y <= y1
+		}
+		cross := func(a, b fpt) fpt {
+			var t float64
+			switch edge {
+			case 0:
+				t = (x0 - a.x) / (b.x - a.x)
+			case 1:
+				t = (x1 - a.x) / (b.x - a.x)
+			case 2:
+				t = (y0 - a.y) / (b.y - a.y)
+			default:
+				t = (y1 - a.y) / (b.y - a.y)
+			}
+			return fpt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)}
+		}
+		n := len(in)
+		for i := 0; i < n; i++ {
+			a, b := in[(i+n-1)%n], in[i]
+			ai, bi := isIn(a), isIn(b)
+			if bi {
+				if !ai {
+					out = append(out, cross(a, b))
+				}
+				out = append(out, b)
+			} else if ai {
+				out = append(out, cross(a, b))
+			}
+		}
+		in, out = out, in
+	}
+	pt.clipA, pt.clipB = in, out
+	return in
+}
+
+// clipSegment clips a–b to a rectangle (Liang–Barsky).
+func clipSegment(a, b fpt, x0, y0, x1, y1 float64) (fpt, fpt, bool) {
+	t0, t1 := 0.0, 1.0
+	dx, dy := b.x-a.x, b.y-a.y
+	for _, e := range [4][2]float64{{-dx, a.x - x0}, {dx, x1 - a.x}, {-dy, a.y - y0}, {dy, y1 - a.y}} {
+		p, q := e[0], e[1]
+		if p == 0 {
+			if q < 0 {
+				return a, b, false
+			}
+			continue
+		}
+		t := q / p
+		if p < 0 {
+			if t > t1 {
+				return a, b, false
+			}
+			if t > t0 {
+				t0 = t
+			}
+		} else {
+			if t < t0 {
+				return a, b, false
+			}
+			if t < t1 {
+				t1 = t
+			}
+		}
+	}
+	return fpt{a.x + t0*dx, a.y + t0*dy}, fpt{a.x + t1*dx, a.y + t1*dy}, true
+}
