@@ -1,0 +1,375 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// GeoPackage binary geometry (spec §2.1.3): "GP", version 0, flags, srs_id, envelope, WKB.
+const (
+	gpHeaderLen   = 8
+	flagLittle    = 0x01
+	flagEnvXY     = 1 << 1 // envelope code 1: [minx, maxx, miny, maxy]
+	flagEmpty     = 1 << 4
+	flagExtended  = 1 << 5
+	wkbPolygon    = 3
+	wkbMultiPoly  = 6
+	wkbCollection = 7
+)
+
+// Limits of the decoder: a GP blob comes from a file anyone may have written, so counts are
+// checked against the bytes that remain before anything is allocated.
+const (
+	maxWKBDepth = 4
+	maxParts    = 1 << 20
+)
+
+var errBadBlob = errors.New("not a GeoPackage geometry blob")
+
+// encodeGeometry returns the GP blob of mp, or nil (SQL NULL) when mp is empty: the spec lets
+// a feature have no geometry, and NULL keeps it out of the R-tree. asPolygon writes a single
+// polygon as WKB Polygon, for tables declared POLYGON.
+func encodeGeometry(mp orb.MultiPolygon, srsID int32, asPolygon bool) ([]byte, error) {
+	if isEmptyMP(mp) {
+		return nil, nil
+	}
+	var g orb.Geometry = mp
+	if asPolygon {
+		if len(mp) != 1 {
+			return nil, fmt.Errorf("the layer holds single polygons, this feature has %d parts", len(mp))
+		}
+		g = mp[0]
+	}
+	for _, p := range mp {
+		for _, r := range p {
+			for _, pt := range r {
+				if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0) {
+					return nil, errors.New("geometry has a NaN or infinite coordinate")
+				}
+			}
+		}
+	}
+	b := mp.Bound()
+	var buf bytes.Buffer
+	buf.Grow(gpHeaderLen + 32 + wkbSize(mp))
+	buf.Write([]byte{'G', 'P', 0, flagLittle | flagEnvXY})
+	var tmp [8]byte
+	binary.LittleEndian.PutUint32(tmp[:4], uint32(srsID))
+	buf.Write(tmp[:4])
+	for _, v := range []float64{b.Min[0], b.Max[0], b.Min[1], b.Max[1]} {
+		binary.LittleEndian.PutUint64(tmp[:], math.Float64bits(v))
+		buf.Write(tmp[:])
+	}
+	if err := wkb.NewEncoder(&buf).SetByteOrder(binary.LittleEndian).Encode(g); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func wkbSize(mp orb.MultiPolygon) int {
+	n := 9
+	for _, p := range mp {
+		n += 9
+		for _, r := range p {
+			n += 4 + 16*len(r)
+		}
+	}
+	return n
+}
+
+func isEmptyMP(mp orb.MultiPolygon) bool {
+	for _, p := range mp {
+		if len(p) > 0 && len(p[0]) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// gpHeader is the parsed fixed part of a GP blob.
+type gpHeader struct {
+	srsID  int32
+	empty  bool
+	env    orb.Bound
+	hasEnv bool
+	wkbOff int
+}
+
+func parseHeader(b []byte) (gpHeader, error) {
+	var h gpHeader
+	if len(b) < gpHeaderLen || b[0] != 'G' || b[1] != 'P' {
+		return h, errBadBlob
+	}
+	if b[2] != 0 {
+		return h, fmt.Errorf("GeoPackage geometry version %d is not supported", b[2])
+	}
+	flags := b[3]
+	if flags&flagExtended != 0 {
+		return h, errors.New("extended GeoPackage geometry is not supported")
+	}
+	var bo binary.ByteOrder = binary.BigEndian
+	if flags&flagLittle != 0 {
+		bo = binary.LittleEndian
+	}
+	h.srsID = int32(bo.Uint32(b[4:8]))
+	h.empty = flags&flagEmpty != 0
+	envDoubles := 0
+	switch (flags >> 1) & 7 {
+	case 0:
+	case 1:
+		envDoubles = 4
+	case 2, 3:
+		envDoubles = 6
+	case 4:
+		envDoubles = 8
+	default:
+		return h, errors.New("invalid envelope code in GeoPackage geometry")
+	}
+	h.wkbOff = gpHeaderLen + 8*envDoubles
+	if len(b) < h.wkbOff {
+		return h, errors.New("GeoPackage geometry shorter than its envelope")
+	}
+	if envDoubles > 0 {
+		f := func(i int) float64 { return math.Float64frombits(bo.Uint64(b[gpHeaderLen+8*i:])) }
+		h.env = orb.Bound{Min: orb.Point{f(0), f(2)}, Max: orb.Point{f(1), f(3)}}
+		h.hasEnv = !math.IsNaN(h.env.Min[0])
+	}
+	return h, nil
+}
+
+// decodeGeometry turns a GP blob into a MultiPolygon. NULL (nil) and empty geometries give
+// nil. Polygon, MultiPolygon and collections of them are accepted in 2D, Z, M and ZM (ISO
+// and EWKB flags); Z and M are dropped because the plan is 2D.
+func decodeGeometry(b []byte) (orb.MultiPolygon, error) {
+	if b == nil {
+		return nil, nil
+	}
+	h, err := parseHeader(b)
+	if err != nil {
+		return nil, err
+	}
+	if h.empty && len(b) == h.wkbOff {
+		return nil, nil
+	}
+	r := wkbReader{buf: b[h.wkbOff:]}
+	mp, err := r.geometry(0)
+	if err != nil {
+		return nil, fmt.Errorf("WKB geometry: %w", err)
+	}
+	if len(mp) == 0 {
+		return nil, nil
+	}
+	return mp, nil
+}
+
+// geometryBound gives the extent of a GP blob, from its envelope when it has one; ok is
+// false for NULL, empty or unreadable blobs. The R-tree triggers call it through ST_MinX etc.
+func geometryBound(b []byte) (orb.Bound, bool) {
+	h, err := parseHeader(b)
+	if err != nil || h.empty {
+		return orb.Bound{}, false
+	}
+	if h.hasEnv {
+		return h.env, true
+	}
+	mp, err := decodeGeometry(b)
+	if err != nil || len(mp) == 0 {
+		return orb.Bound{}, false
+	}
+	return mp.Bound(), true
+}
+
+type wkbReader struct {
+	buf []byte
+	pos int
+}
+
+var errShort = errors.New("truncated")
+
+func (r *wkbReader) need(n int) error {
+	if n < 0 || len(r.buf)-r.pos < n {
+		return errShort
+	}
+	return nil
+}
+
+// geometry reads one WKB geometry of polygon kind; depth bounds nested collections.
+func (r *wkbReader) geometry(depth int) (orb.MultiPolygon, error) {
+	if depth > maxWKBDepth {
+		return nil, errors.New("collections nested too deep")
+	}
+	if err := r.need(5); err != nil {
+		return nil, err
+	}
+	var bo binary.ByteOrder
+	switch r.buf[r.pos] {
+	case 0:
+		bo = binary.BigEndian
+	case 1:
+		bo = binary.LittleEndian
+	default:
+		return nil, fmt.Errorf("bad byte order %d", r.buf[r.pos])
+	}
+	t := bo.Uint32(r.buf[r.pos+1:])
+	r.pos += 5
+	dims := 2
+	// EWKB flags (PostGIS style) and ISO offsets (1000 Z, 2000 M, 3000 ZM).
+	if t&0x80000000 != 0 {
+		dims++
+	}
+	if t&0x40000000 != 0 {
+		dims++
+	}
+	if t&0x20000000 != 0 { // EWKB SRID follows
+		if err := r.need(4); err != nil {
+			return nil, err
+		}
+		r.pos += 4
+	}
+	t &= 0x0fffffff
+	switch t / 1000 {
+	case 0:
+	case 1, 2:
+		dims++
+	case 3:
+		dims += 2
+	default:
+		return nil, fmt.Errorf("unknown geometry type %d", t)
+	}
+	if dims > 4 {
+		return nil, fmt.Errorf("geometry type %d has more than 4 dimensions", t)
+	}
+	switch t % 1000 {
+	case wkbPolygon:
+		p, err := r.polygon(bo, dims)
+		if err != nil {
+			return nil, err
+		}
+		if len(p) == 0 {
+			return nil, nil
+		}
+		return orb.MultiPolygon{p}, nil
+	case wkbMultiPoly, wkbCollection:
+		n, err := r.count(bo, 9)
+		if err != nil {
+			return nil, err
+		}
+		var mp orb.MultiPolygon
+		for i := 0; i < n; i++ {
+			part, err := r.geometry(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			mp = append(mp, part...)
+		}
+		return mp, nil
+	default:
+		return nil, fmt.Errorf("geometry type %d is not a polygon", t)
+	}
+}
+
+// count reads a uint32 count and checks that n items of at least minSize bytes can follow.
+func (r *wkbReader) count(bo binary.ByteOrder, minSize int) (int, error) {
+	if err := r.need(4); err != nil {
+		return 0, err
+	}
+	n := int(bo.Uint32(r.buf[r.pos:]))
+	r.pos += 4
+	if n > maxParts && minSize == 0 || minSize > 0 && n > (len(r.buf)-r.pos)/minSize {
+		return 0, fmt.Errorf("count %d larger than the data", n)
+	}
+	return n, nil
+}
+
+func (r *wkbReader) polygon(bo binary.ByteOrder, dims int) (orb.Polygon, error) {
+	nr, err := r.count(bo, 4)
+	if err != nil {
+		return nil, err
+	}
+	var p orb.Polygon
+	if nr > 0 {
+		p = make(orb.Polygon, 0, nr)
+	}
+	stride := 8 * dims
+	for i := 0; i < nr; i++ {
+		np, err := r.count(bo, stride)
+		if err != nil {
+			return nil, err
+		}
+		if np == 0 {
+			continue
+		}
+		ring := make(orb.Ring, np)
+		for j := range ring {
+			ring[j] = orb.Point{
+				math.Float64frombits(bo.Uint64(r.buf[r.pos:])),
+				math.Float64frombits(bo.Uint64(r.buf[r.pos+8:])),
+			}
+			r.pos += stride
+		}
+		p = append(p, ring)
+	}
+	return p, nil
+}
+
+// SQL functions called by the R-tree triggers of the spec and of GDAL. A NULL or unreadable
+// geometry gives NULL, so the trigger's WHEN clause is not true and no index row is written.
+func stMinX(v any) any { return boundPart(v, func(b orb.Bound) float64 { return b.Min[0] }) }
+func stMaxX(v any) any { return boundPart(v, func(b orb.Bound) float64 { return b.Max[0] }) }
+func stMinY(v any) any { return boundPart(v, func(b orb.Bound) float64 { return b.Min[1] }) }
+func stMaxY(v any) any { return boundPart(v, func(b orb.Bound) float64 { return b.Max[1] }) }
+
+func boundPart(v any, f func(orb.Bound) float64) any {
+	b, ok := v.([]byte)
+	if !ok {
+		return nil
+	}
+	bd, ok := geometryBound(b)
+	if !ok {
+		return nil
+	}
+	return f(bd)
+}
+
+func stIsEmpty(v any) any {
+	b, ok := v.([]byte)
+	if !ok || b == nil {
+		return nil
+	}
+	h, err := parseHeader(b)
+	if err != nil {
+		return nil
+	}
+	if h.empty {
+		return int64(1)
+	}
+	if h.hasEnv {
+		return int64(0)
+	}
+	mp, err := decodeGeometry(b)
+	if err != nil {
+		return nil
+	}
+	if len(mp) == 0 {
+		return int64(1)
+	}
+	return int64(0)
+}
+
+func stSRID(v any) any {
+	b, ok := v.([]byte)
+	if !ok {
+		return nil
+	}
+	h, err := parseHeader(b)
+	if err != nil {
+		return nil
+	}
+	return int64(h.srsID)
+}
