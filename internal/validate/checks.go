@@ -1,0 +1,677 @@
+package validate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"kuanggui/internal/crs"
+	"kuanggui/internal/plan"
+	"kuanggui/internal/topo"
+)
+
+// newFinding fills the identity of a finding from the features involved (in the order given).
+func (e *Engine) newFinding(rule, sub string, sev Severity, fts []*feat, g orb.Geometry, value, limit float64, unit, msg string) Finding {
+	f := Finding{Rule: rule, Severity: sev, Layer: fts[0].table, Geometry: g, Value: value, Limit: limit, Unit: unit, Message: msg}
+	codes := make([]string, 0, len(fts))
+	h := sha256.New()
+	sorted := append([]*feat(nil), fts...)
+	sort.Slice(sorted, func(i, j int) bool {
+		if sorted[i].table != sorted[j].table {
+			return sorted[i].table < sorted[j].table
+		}
+		return sorted[i].f.ID < sorted[j].f.ID
+	})
+	for _, ft := range fts {
+		f.FeatureIDs = append(f.FeatureIDs, ft.f.ID)
+		f.Codes = append(f.Codes, ft.code)
+		f.refs = append(f.refs, ref{ft.table, ft.f.ID})
+	}
+	for _, ft := range sorted {
+		c := ft.code
+		if c == "" {
+			c = fmt.Sprintf("%s#%d", ft.table, ft.f.ID)
+		}
+		codes = append(codes, c)
+		if len(ft.f.Geometry) > 0 {
+			b, _ := wkb.Marshal(ft.f.Geometry)
+			h.Write(b)
+		}
+		h.Write([]byte{0})
+	}
+	sort.Strings(codes)
+	f.Key = rule
+	if sub != "" {
+		f.Key += "/" + sub
+	}
+	f.Key += ":" + strings.Join(codes, ",")
+	f.GeomHash = hex.EncodeToString(h.Sum(nil)[:8])
+	return f
+}
+
+func (e *Engine) layerName(table string) string {
+	if l := e.layers[table]; l != nil && l.def.Name != "" {
+		return l.def.Name
+	}
+	return table
+}
+
+func (e *Engine) label(ft *feat) string {
+	c := ft.code
+	if c == "" {
+		c = fmt.Sprintf("#%d", ft.f.ID)
+	}
+	return e.layerName(ft.table) + " " + c
+}
+
+// geosFailed reports an overlay GEOS could not do even after snapping: the rule's answer is
+// unknown, which the planner must see rather than a silent pass.
+func (w *worker) geosFailed(rule string, fts []*feat, err error, out *[]Finding) {
+	e := w.e
+	*out = append(*out, e.newFinding(rule, "geos", Warning, fts, fts[0].f.Geometry, 0, 0, "",
+		fmt.Sprintf("%s：几何运算失败，无法检查（%v）", e.label(fts[0]), err)))
+}
+
+func r1(v float64) float64 { return math.Round(v*10) / 10 }
+func r4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
+
+// checkFeature runs the single-block rules on ft.
+func (w *worker) checkFeature(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	if r.on("R01") && !ft.valid {
+		var g orb.Geometry = ft.where
+		if len(ft.f.Geometry) == 0 {
+			g = nil
+		}
+		*out = append(*out, e.newFinding("R01", "", r.sev("R01"), []*feat{ft}, g, 0, 0, "",
+			fmt.Sprintf("%s 几何无效：%s，位置 %.6f, %.6f", e.label(ft), ft.reason, ft.where[0], ft.where[1])))
+	}
+	if r.on("R11") {
+		w.checkAttrs(ft, out)
+	}
+	if r.on("R07") {
+		w.checkMineralAttrs(ft, out)
+	}
+	if r.on("R09") && ft.kind == plan.Mining {
+		w.checkScale(ft, out)
+	}
+	if !ft.valid {
+		return // the geometric rules would only make GEOS throw
+	}
+	if r.on("R08") && ft.kind == plan.Exploration {
+		w.checkArea(ft, out)
+	}
+	if r.on("R12") {
+		w.checkZoneEdge(ft, out)
+	}
+	if r.on("R05") {
+		w.checkInZones(ft, out)
+	}
+	if r.on("R06") {
+		w.checkProtected(ft, out)
+	}
+	if r.on("R07") {
+		w.checkZoneMinerals(ft, out)
+	}
+	if r.on("R10") {
+		w.checkReserve(ft, out)
+	}
+}
+
+func (w *worker) checkAttrs(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	def := e.layers[ft.table].def
+	var missing []string
+	for _, fd := range def.Fields {
+		if fd.Required && !fd.Computed && strings.TrimSpace(ft.f.Attrs.String(fd.Name)) == "" {
+			missing = append(missing, fd.Name+" "+fd.Label)
+		}
+	}
+	if len(missing) > 0 {
+		*out = append(*out, e.newFinding("R11", "attr", r.sev("R11"), []*feat{ft}, ft.f.Geometry, float64(len(missing)), 0, "",
+			fmt.Sprintf("%s 缺少必填属性：%s", e.label(ft), strings.Join(missing, "、"))))
+	}
+	if !ft.valid {
+		return
+	}
+	if _, has := def.Field("MJ"); !has {
+		return
+	}
+	computed := crs.AreaKm2(ft.f.Geometry)
+	mj, ok := ft.f.Attrs.Float("MJ")
+	if !ok {
+		if s := strings.TrimSpace(ft.f.Attrs.String("MJ")); s == "" {
+			*out = append(*out, e.newFinding("R11", "mj", Info, []*feat{ft}, ft.f.Geometry, 0, computed, "km²",
+				fmt.Sprintf("%s 未填面积 MJ，计算面积 %.4f 平方千米", e.label(ft), computed)))
+			return
+		}
+		*out = append(*out, e.newFinding("R11", "mj", r.sev("R11"), []*feat{ft}, ft.f.Geometry, 0, computed, "km²",
+			fmt.Sprintf("%s 面积 MJ 不是数值：%q", e.label(ft), ft.f.Attrs.String("MJ"))))
+		return
+	}
+	if math.Abs(mj-computed) > r.AreaTolerance+1e-9 {
+		*out = append(*out, e.newFinding("R11", "mj", r.sev("R11"), []*feat{ft}, ft.f.Geometry, mj, computed, "km²",
+			fmt.Sprintf("%s 面积 MJ %.4f 平方千米与计算面积 %.4f 平方千米不符", e.label(ft), mj, computed)))
+	}
+}
+
+// sameMineral compares names loosely: 金矿 = 金, 煤炭 = 煤.
+func sameMineral(a, b string) bool {
+	n := func(s string) string {
+		s = strings.TrimSpace(s)
+		s = strings.TrimSuffix(s, "矿")
+		return strings.TrimSuffix(s, "炭")
+	}
+	return n(a) == n(b)
+}
+
+func (w *worker) checkMineralAttrs(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	kz := minerals(ft.f.Attrs.String("KZ"))
+	for _, m := range kz {
+		prohibited := false
+		for _, p := range r.Prohibited {
+			base, cond, _ := strings.Cut(p, "(")
+			if !sameMineral(m, base) {
+				continue
+			}
+			if cond == "" {
+				prohibited = true
+				*out = append(*out, e.newFinding("R07", "prohibited", r.sev("R07"), []*feat{ft}, ft.f.Geometry, 0, 0, "",
+					fmt.Sprintf("%s 矿种 %s 为禁止开采矿种", e.label(ft), m)))
+				continue
+			}
+			// Conditional (可耕地): only where the block lies on arable land.
+			if !ft.valid {
+				continue
+			}
+			for _, id := range w.candidates(r.ArableLayer, ft.b) {
+				in, area, err := w.inside(ft, r.ArableLayer, id)
+				if err != nil {
+					w.geosFailed("R07", []*feat{ft}, err, out)
+					continue
+				}
+				if area > r.OverlapTolerance {
+					prohibited = true
+					*out = append(*out, e.newFinding("R07", "prohibited-"+strings.TrimSuffix(cond, ")"), r.sev("R07"), []*feat{ft}, in, r1(area), r.OverlapTolerance, "m²",
+						fmt.Sprintf("%s 矿种 %s 位于%s（%s）%.1f 平方米，为禁止开采矿种", e.label(ft), m, e.layerName(r.ArableLayer), strings.TrimSuffix(cond, ")"), area)))
+					break
+				}
+			}
+		}
+		if !prohibited {
+			for _, p := range r.Restricted {
+				if sameMineral(m, p) {
+					*out = append(*out, e.newFinding("R07", "restricted", Warning, []*feat{ft}, ft.f.Geometry, 0, 0, "",
+						fmt.Sprintf("%s 矿种 %s 为限制开采矿种，需论证供需并调控开采总量", e.label(ft), m)))
+				}
+			}
+		}
+		if r.PlacerGold != "" && sameMineral(m, r.PlacerGold) {
+			code := strings.TrimSpace(ft.f.Attrs.String("XZQDM"))
+			if code != "" && !strings.HasPrefix(code, r.placerPrefix()) {
+				sev := r.sev("R07")
+				if ft.kind != plan.Mining {
+					sev = Warning // the seed forbids new placer-gold mining projects; exploration is a warning
+				}
+				*out = append(*out, e.newFinding("R07", "placer", sev, []*feat{ft}, ft.f.Geometry, 0, 0, "",
+					fmt.Sprintf("%s 矿种 %s 位于行政区 %s，除和田地区（%s）外禁止新设砂金开采项目", e.label(ft), m, code, r.PlacerGoldRegion)))
+			}
+		}
+	}
+	if ft.coal {
+		bz := ft.f.Attrs.String("BZ")
+		for _, flag := range r.ProhibitedCoalFlags {
+			if flag != "" && strings.Contains(bz, flag) {
+				*out = append(*out, e.newFinding("R07", "coal-"+flag, r.sev("R07"), []*feat{ft}, ft.f.Geometry, 0, 0, "",
+					fmt.Sprintf("%s 为%s超标的煤炭项目，禁止开采", e.label(ft), flag)))
+			}
+		}
+	}
+}
+
+func (w *worker) checkScale(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	var floor float64
+	var unit, what string
+	bz := ft.f.Attrs.String("BZ")
+	method := ft.f.Attrs.String("KCFS")
+	for _, m := range minerals(ft.f.Attrs.String("KZ")) {
+		switch {
+		case sameMineral(m, "煤"):
+			floor, unit, what = r.MinScale.Coal, "万吨/年", "煤矿"
+			if r.MinScale.OutburstFlag != "" && strings.Contains(bz, r.MinScale.OutburstFlag) {
+				floor, what = r.MinScale.CoalOutburst, "煤与瓦斯突出煤矿"
+			}
+		case sameMineral(m, "金") || sameMineral(m, "岩金"):
+			floor, unit, what = r.MinScale.RockGoldUnderground, "吨/日", "地下开采岩金矿"
+			if strings.Contains(method, "露天") {
+				floor, what = r.MinScale.RockGoldOpenPit, "露天开采岩金矿"
+			}
+		default:
+			continue
+		}
+		break
+	}
+	if floor <= 0 {
+		return
+	}
+	v, ok := ft.f.Attrs.Float("ZXGM")
+	if !ok {
+		*out = append(*out, e.newFinding("R09", "missing", Warning, []*feat{ft}, ft.f.Geometry, 0, floor, unit,
+			fmt.Sprintf("%s 未填最低开采规模 ZXGM（%s不低于 %g %s）", e.label(ft), what, floor, unit)))
+		return
+	}
+	if u := strings.TrimSpace(ft.f.Attrs.String("GMDW")); u != "" && u != unit {
+		*out = append(*out, e.newFinding("R09", "unit", Warning, []*feat{ft}, ft.f.Geometry, v, floor, u,
+			fmt.Sprintf("%s 规模单位 %s 与%s最低规模的单位 %s 不同，无法比较", e.label(ft), u, what, unit)))
+		return
+	}
+	if v < floor {
+		*out = append(*out, e.newFinding("R09", "", r.sev("R09"), []*feat{ft}, ft.f.Geometry, v, floor, unit,
+			fmt.Sprintf("%s 最低开采规模 %g %s，低于%s最低开采规模 %g %s", e.label(ft), v, unit, what, floor, unit)))
+	}
+}
+
+func (w *worker) checkArea(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	a := ft.areaM2 / 1e6
+	// The cell centred on the block's centre latitude (BasicCellArea takes the south edge).
+	lat := (ft.b.Min[1]+ft.b.Max[1])/2 - 1.0/120
+	cell := crs.BasicCellArea(lat)
+	const half = 0.00005 // MJ's rounding: a one-cell block must not fail by a rounding hair
+	if a < cell-half {
+		*out = append(*out, e.newFinding("R08", "min", r.sev("R08"), []*feat{ft}, ft.f.Geometry, r4(a), r4(cell), "km²",
+			fmt.Sprintf("%s 面积 %.4f 平方千米，小于一个基本单位区块 %.4f 平方千米", e.label(ft), a, cell)))
+	}
+	kz := minerals(ft.f.Attrs.String("KZ"))
+	if len(kz) == 0 {
+		return
+	}
+	class := e.mineral(kz[0]).Class
+	n := r.Cells[class]
+	if n <= 0 {
+		return
+	}
+	limit := float64(n) * cell
+	if a > limit+half {
+		*out = append(*out, e.newFinding("R08", "max", r.sev("R08"), []*feat{ft}, ft.f.Geometry, r4(a), r4(limit), "km²",
+			fmt.Sprintf("%s 面积 %.4f 平方千米，超过 %d 个基本单位区块 %.4f 平方千米", e.label(ft), a, n, limit)))
+	}
+}
+
+func (w *worker) checkZoneEdge(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	z0, z1 := crs.ZoneOf(ft.b.Min[0]), crs.ZoneOf(ft.b.Max[0])
+	for z := z0; z < z1; z++ {
+		edge := crs.CentralMeridian(z) + 1.5
+		if edge <= ft.b.Min[0] || edge >= ft.b.Max[0] {
+			continue // touching the edge is not crossing it
+		}
+		line := orb.LineString{{edge, ft.b.Min[1]}, {edge, ft.b.Max[1]}}
+		*out = append(*out, e.newFinding("R12", fmt.Sprint(z), r.sev("R12"), []*feat{ft}, line, edge, 0, "°",
+			fmt.Sprintf("%s 跨 3° 分带界线 %.1f°E（第 %d 带与第 %d 带），拐点坐标需选定分带", e.label(ft), edge, z, z+1)))
+	}
+}
+
+// candidates returns the ids of table's features whose bounds meet b, sorted.
+func (w *worker) candidates(table string, b orb.Bound) []int64 {
+	l := w.e.layers[table]
+	if l == nil {
+		return nil
+	}
+	var ids []int64
+	l.idx.search(b, func(id int64) { ids = append(ids, id) })
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// inside returns the part of ft in zone feature (table, id) and its area in m²; a block the zone
+// covers comes back whole without an overlay.
+func (w *worker) inside(ft *feat, table string, id int64) (orb.MultiPolygon, float64, error) {
+	p := w.zonePrep(table, id)
+	if p == nil {
+		return nil, 0, nil // an invalid zone: its own R01 is not ours to report; nothing lies in it
+	}
+	hit, err := p.Intersects(ft.f.Geometry)
+	if err != nil || !hit {
+		return nil, 0, err
+	}
+	cov, err := p.Covers(ft.f.Geometry)
+	if err != nil {
+		return nil, 0, err
+	}
+	if cov {
+		return ft.f.Geometry, ft.areaM2, nil
+	}
+	in, err := p.Intersection(ft.f.Geometry)
+	if err != nil {
+		return nil, 0, err
+	}
+	return in, crs.EllipsoidalArea(in), nil
+}
+
+func (w *worker) checkInZones(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	tables := r.ZoneLayers[ft.kind]
+	if len(tables) == 0 {
+		return
+	}
+	var preps = w.zonePreps(tables, ft.b)
+	for _, p := range preps {
+		cov, err := p.Covers(ft.f.Geometry)
+		if err == nil && cov {
+			return
+		}
+	}
+	outside, err := w.deg.DifferenceAll(ft.f.Geometry, preps)
+	if err != nil {
+		w.geosFailed("R05", []*feat{ft}, err, out)
+		return
+	}
+	a := crs.EllipsoidalArea(outside)
+	if a <= r.OverlapTolerance {
+		return
+	}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = e.layerName(t)
+	}
+	*out = append(*out, e.newFinding("R05", "", r.sev("R05"), []*feat{ft}, outside, r1(a), r.OverlapTolerance, "m²",
+		fmt.Sprintf("%s 有 %.1f 平方米（占 %.1f%%）不在%s范围内", e.label(ft), a, 100*a/math.Max(ft.areaM2, 1e-9), strings.Join(names, "、"))))
+}
+
+func (w *worker) zonePreps(tables []string, b orb.Bound) []*topo.Prepared {
+	var ps []*topo.Prepared
+	for _, t := range tables {
+		for _, id := range w.candidates(t, b) {
+			if p := w.zonePrep(t, id); p != nil {
+				ps = append(ps, p)
+			}
+		}
+	}
+	return ps
+}
+
+func (w *worker) checkProtected(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	for _, t := range []string{r.ProtectedLayer, r.RedLineLayer} {
+		if t == "" {
+			continue
+		}
+		for _, id := range w.candidates(t, ft.b) {
+			in, a, err := w.inside(ft, t, id)
+			if err != nil {
+				w.geosFailed("R06", []*feat{ft}, err, out)
+				continue
+			}
+			if a <= r.OverlapTolerance {
+				continue
+			}
+			z := e.layers[t].feats[id]
+			lx := z.f.Attrs.String("LX")
+			core := t == r.ProtectedLayer && strings.Contains(lx, "核心")
+			sev := r.sev("R06")
+			if ft.kind == plan.Exploration && !core {
+				sev = Warning
+			}
+			where := e.layerName(t)
+			if name := z.f.Attrs.String("MC"); name != "" {
+				where += "「" + name + "」"
+			}
+			if lx != "" {
+				where += lx
+			}
+			*out = append(*out, e.newFinding("R06", fmt.Sprintf("%s#%d", t, id), sev, []*feat{ft}, in, r1(a), r.OverlapTolerance, "m²",
+				fmt.Sprintf("%s 有 %.1f 平方米位于%s内", e.label(ft), a, where)))
+		}
+	}
+}
+
+func (w *worker) checkZoneMinerals(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	kz := minerals(ft.f.Attrs.String("KZ"))
+	if len(kz) == 0 {
+		return
+	}
+	for _, t := range r.MineralZoneLayers {
+		for _, id := range w.candidates(t, ft.b) {
+			z := e.layers[t].feats[id]
+			planned := minerals(z.f.Attrs.String("ZYKZ"))
+			if len(planned) == 0 {
+				continue
+			}
+			_, a, err := w.inside(ft, t, id)
+			if err != nil {
+				w.geosFailed("R07", []*feat{ft}, err, out)
+				continue
+			}
+			if a <= r.OverlapTolerance {
+				continue
+			}
+			match := false
+			for _, m := range kz {
+				for _, p := range planned {
+					if sameMineral(m, p) || strings.Contains(p, strings.TrimSuffix(m, "矿")) {
+						match = true
+					}
+				}
+			}
+			if !match {
+				*out = append(*out, e.newFinding("R07", fmt.Sprintf("zone-%s#%d", t, id), Warning, []*feat{ft}, ft.f.Geometry, 0, 0, "",
+					fmt.Sprintf("%s 矿种 %s 不在%s %s 的规划矿种（%s）内", e.label(ft), strings.Join(kz, "、"), e.layerName(t), z.code, strings.Join(planned, "、"))))
+			}
+		}
+	}
+}
+
+func (w *worker) checkReserve(ft *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	t := r.ReserveLayer
+	for _, id := range w.candidates(t, ft.b) {
+		in, a, err := w.inside(ft, t, id)
+		if err != nil {
+			w.geosFailed("R10", []*feat{ft}, err, out)
+			continue
+		}
+		if a <= r.OverlapTolerance {
+			continue
+		}
+		z := e.layers[t].feats[id]
+		*out = append(*out, e.newFinding("R10", fmt.Sprintf("%s#%d", t, id), r.sev("R10"), []*feat{ft}, in, r1(a), r.OverlapTolerance, "m²",
+			fmt.Sprintf("%s 有 %.1f 平方米位于%s %s 内，大中型矿产地原则上不得压覆", e.label(ft), a, e.layerName(t), z.code)))
+	}
+}
+
+// checkPairs runs the pair rules (R02, R03, R04) between ft and its neighbours. With seen nil
+// (a full run) each pair is checked once, from its first member; with seen (a re-check) every
+// neighbour is considered and seen removes pairs already done.
+func (w *worker) checkPairs(ft *feat, seen map[[2]ref]bool, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	if !ft.valid {
+		return
+	}
+	first := func(a, b *feat) bool { // the canonical order of a pair
+		if a.table != b.table {
+			return a.table < b.table
+		}
+		return a.f.ID < b.f.ID
+	}
+	visit := func(rule string, a, b *feat) bool {
+		if seen == nil {
+			return a == ft
+		}
+		k := [2]ref{{rule + a.table, a.f.ID}, {b.table, b.f.ID}}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		return true
+	}
+	for _, t := range e.blocks {
+		other := e.layers[t]
+		same := t == ft.table
+		cross := other.def.Kind != ft.kind && r.on("R03")
+		if !(same && r.on("R02")) && !cross {
+			continue
+		}
+		other.idx.search(ft.b, func(id int64) {
+			o := other.feats[id]
+			if o == nil || o == ft || !o.valid || !o.prepared {
+				return
+			}
+			if !interiorsMeet(ft.b, o.b) {
+				return // bounds only touch: no area in common
+			}
+			if same {
+				a, b := ft, o
+				if !first(a, b) {
+					a, b = b, a
+				}
+				if visit("R02", a, b) {
+					w.overlap("R02", a, b, out)
+				}
+				return
+			}
+			a, b := ft, o // exploration first
+			if a.kind == plan.Mining {
+				a, b = b, a
+			}
+			if visit("R03", a, b) {
+				w.overlap("R03", a, b, out)
+			}
+		})
+	}
+	if ft.kind != plan.Mining || !r.on("R04") || !ft.metricOK {
+		return
+	}
+	dlon, dlat := degMargin(ft.b, r.maxSafety()*1.01)
+	q := orb.Bound{Min: orb.Point{ft.b.Min[0] - dlon, ft.b.Min[1] - dlat}, Max: orb.Point{ft.b.Max[0] + dlon, ft.b.Max[1] + dlat}}
+	for _, t := range e.blocks {
+		other := e.layers[t]
+		if other.def.Kind != plan.Mining {
+			continue
+		}
+		other.idx.search(q, func(id int64) {
+			o := other.feats[id]
+			if o == nil || o == ft || !o.valid || !o.prepared || !o.metricOK {
+				return
+			}
+			a, b := ft, o
+			if !first(a, b) {
+				a, b = b, a
+			}
+			if visit("R04", a, b) {
+				w.distance(a, b, out)
+			}
+		})
+	}
+}
+
+// interiorsMeet reports whether two bounds share an area (not just an edge or corner).
+func interiorsMeet(a, b orb.Bound) bool {
+	return math.Min(a.Max[0], b.Max[0]) > math.Max(a.Min[0], b.Min[0]) &&
+		math.Min(a.Max[1], b.Max[1]) > math.Max(a.Min[1], b.Min[1])
+}
+
+func (w *worker) overlap(rule string, a, b *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	in, err := w.deg.Intersection(a.f.Geometry, b.f.Geometry)
+	if err != nil {
+		w.geosFailed(rule, []*feat{a, b}, err, out)
+		return
+	}
+	area := crs.EllipsoidalArea(in)
+	if area <= r.OverlapTolerance {
+		return
+	}
+	var msg string
+	if rule == "R02" {
+		msg = fmt.Sprintf("%s %s 与 %s 重叠 %.1f 平方米", e.layerName(a.table), codeOf(a), codeOf(b), area)
+	} else {
+		msg = fmt.Sprintf("%s 与%s 重叠 %.1f 平方米", e.label(a), e.label(b), area)
+	}
+	*out = append(*out, e.newFinding(rule, "", r.sev(rule), []*feat{a, b}, in, r1(area), r.OverlapTolerance, "m²", msg))
+}
+
+func codeOf(ft *feat) string {
+	if ft.code != "" {
+		return ft.code
+	}
+	return fmt.Sprintf("#%d", ft.f.ID)
+}
+
+// distance measures a mining pair in the Gauss-Krüger zone of a.
+func (w *worker) distance(a, b *feat, out *[]Finding) {
+	e, r := w.e, &w.e.rules
+	limit := max(r.safety(a.f, a.coal), r.safety(b.f, b.coal))
+	if limit <= 0 {
+		return
+	}
+	bm, bb := b.metric, b.metricB
+	if b.zone != a.zone {
+		m, err := w.toMetric(b.f.Geometry, a.zone)
+		if err != nil {
+			w.geosFailed("R04", []*feat{a, b}, err, out)
+			return
+		}
+		bm, bb = m, m.Bound()
+	}
+	dx := math.Max(0, math.Max(a.metricB.Min[0], bb.Min[0])-math.Min(a.metricB.Max[0], bb.Max[0]))
+	dy := math.Max(0, math.Max(a.metricB.Min[1], bb.Min[1])-math.Min(a.metricB.Max[1], bb.Max[1]))
+	if math.Hypot(dx, dy) >= limit {
+		return // the bounds are already far enough apart
+	}
+	d, line, err := w.met.Distance(a.metric, bm)
+	if err != nil {
+		w.geosFailed("R04", []*feat{a, b}, err, out)
+		return
+	}
+	if d >= limit {
+		return
+	}
+	var g orb.Geometry
+	if geo := w.lineToGeo(line, a.zone); geo != nil {
+		g = geo
+	}
+	*out = append(*out, e.newFinding("R04", "", r.sev("R04"), []*feat{a, b}, g, r1(d), limit, "m",
+		fmt.Sprintf("%s %s 与 %s 最近距离 %.1f 米，小于安全距离 %g 米", e.layerName(a.table), codeOf(a), codeOf(b), d, limit)))
+}
+
+// checkDuplicates finds QKBH used more than once within a block layer: one finding per code.
+func (e *Engine) checkDuplicates() []Finding {
+	r := &e.rules
+	if !r.on("R11") {
+		return nil
+	}
+	var out []Finding
+	for _, t := range e.blocks {
+		by := map[string][]*feat{}
+		for _, ft := range e.layers[t].feats {
+			if c := strings.TrimSpace(ft.code); c != "" {
+				by[c] = append(by[c], ft)
+			}
+		}
+		for c, fs := range by {
+			if len(fs) < 2 {
+				continue
+			}
+			sort.Slice(fs, func(i, j int) bool { return fs[i].f.ID < fs[j].f.ID })
+			var g orb.MultiPolygon
+			ids := make([]string, len(fs))
+			for i, ft := range fs {
+				g = append(g, ft.f.Geometry...)
+				ids[i] = fmt.Sprintf("#%d", ft.f.ID)
+			}
+			out = append(out, e.newFinding("R11", "dup", r.sev("R11"), fs, g, float64(len(fs)), 1, "",
+				fmt.Sprintf("%s 区块编号 %s 重复 %d 次（要素 %s）", e.layerName(t), c, len(fs), strings.Join(ids, "、"))))
+		}
+	}
+	return out
+}
