@@ -458,7 +458,9 @@ func (w *worker) checkZoneMinerals(ft *feat, out *[]Finding) {
 			match := false
 			for _, m := range kz {
 				for _, p := range planned {
-					if sameMineral(m, p) || strings.Contains(p, strings.TrimSuffix(m, "矿")) {
+					// Loose on purpose: 铜镍 plans 铜, 砂金 is gold, 金矿 is 金.
+					mm, pp := strings.TrimSuffix(m, "矿"), strings.TrimSuffix(p, "矿")
+					if sameMineral(m, p) || strings.Contains(pp, mm) || strings.Contains(mm, pp) {
 						match = true
 					}
 				}

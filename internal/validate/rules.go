@@ -83,9 +83,9 @@ type SafetyDistance struct {
 
 // MinScale holds the seed's floors (专栏15).
 type MinScale struct {
-	Coal         float64 `json:"coal"`          // 万吨/年
-	CoalOutburst float64 `json:"coal_outburst"` // 万吨/年, for mines flagged OutburstFlag in BZ
-	OutburstFlag string  `json:"outburst_flag"`
+	Coal                float64 `json:"coal"`          // 万吨/年
+	CoalOutburst        float64 `json:"coal_outburst"` // 万吨/年, for mines flagged OutburstFlag in BZ
+	OutburstFlag        string  `json:"outburst_flag"`
 	RockGoldUnderground float64 `json:"rock_gold_underground"` // 吨/日
 	RockGoldOpenPit     float64 `json:"rock_gold_open_pit"`    // 吨/日
 }
