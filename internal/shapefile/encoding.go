@@ -170,15 +170,28 @@ func isCJK(r rune) bool {
 		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
 }
 
+// plausibleRune reports characters expected in Xinjiang planning data read as UTF-8: Han and
+// CJK punctuation, Latin-1 letters and signs, Cyrillic, Arabic script (Uyghur, Kazakh) and
+// general punctuation. GBK bytes that happen to be valid UTF-8 decode to oddities outside these
+// (农业 → "ũҵ": Latin Extended-A and Cyrillic Supplement).
+func plausibleRune(r rune) bool {
+	return isCJK(r) ||
+		(r >= 0xA0 && r <= 0xFF) ||
+		(r >= 0x0400 && r <= 0x045F) ||
+		(r >= 0x0600 && r <= 0x06FF) || (r >= 0xFB50 && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFF) ||
+		(r >= 0x2000 && r <= 0x206F) || (r >= 0x2100 && r <= 0x218F) || (r >= 0x2460 && r <= 0x24FF)
+}
+
 // detectEncoding decides one encoding for a whole file from all its text. Deciding per value
 // is wrong: GBK bytes are sometimes valid UTF-8 by accident (农业 in GBK reads as "ũҵ"), so
 // one value can look like UTF-8 while its neighbours cannot.
 //
-// All text ASCII → UTF-8. All valid UTF-8 and holding Han characters → UTF-8 (GBK text is
-// almost never valid UTF-8 with Han in it). Valid UTF-8 without Han, but decoding as GB18030
-// cleanly into Han → GBK. Anything not valid UTF-8 → GBK family.
+// All ASCII → UTF-8. Anything not valid UTF-8 → GBK family. All valid UTF-8 and every
+// character plausible (Han, Latin-1, Cyrillic, Arabic script …) → UTF-8. Valid UTF-8 with
+// implausible characters → GBK if the same bytes decode cleanly as GB18030 into Han only,
+// else UTF-8.
 func detectEncoding(texts [][]byte) string {
-	allValid, nonASCII, utf8Han := true, false, false
+	allValid, nonASCII, oddRune := true, false, false
 	for _, t := range texts {
 		if isASCII(t) {
 			continue
@@ -188,23 +201,24 @@ func detectEncoding(texts [][]byte) string {
 			allValid = false
 			break
 		}
-		if !utf8Han {
+		if !oddRune {
 			for _, r := range string(t) {
-				if isCJK(r) {
-					utf8Han = true
+				if r >= 0x80 && !plausibleRune(r) {
+					oddRune = true
 					break
 				}
 			}
 		}
 	}
-	if !nonASCII || (allValid && utf8Han) {
+	switch {
+	case !nonASCII:
+		return EncUTF8
+	case !allValid:
+		return EncGBK
+	case !oddRune:
 		return EncUTF8
 	}
-	if !allValid {
-		return EncGBK
-	}
 	dec := simplifiedchinese.GB18030.NewDecoder()
-	gbHan := false
 	for _, t := range texts {
 		if isASCII(t) {
 			continue
@@ -217,15 +231,9 @@ func detectEncoding(texts [][]byte) string {
 			if r >= 0x80 && !isCJK(r) {
 				return EncUTF8
 			}
-			if isCJK(r) {
-				gbHan = true
-			}
 		}
 	}
-	if gbHan {
-		return EncGBK
-	}
-	return EncUTF8
+	return EncGBK
 }
 
 // writeEncoding is how Write puts text into a DBF: the encoder, the .cpg text and the
@@ -267,3 +275,5 @@ func (w writeEncoding) encode(s string) ([]byte, bool) {
 	}
 	return b, true
 }
+
+func isValidUTF8(s string) bool { return utf8.ValidString(s) }

@@ -1,6 +1,7 @@
 package shapefile
 
 import (
+	"fmt"
 	"math"
 	"sort"
 
@@ -58,6 +59,10 @@ func assemble(in []orb.Ring) (orb.MultiPolygon, []issue) {
 		return orb.MultiPolygon{{cw(rings[0], areas[0])}}, issues
 	}
 
+	if len(rings) > maxContainmentRings {
+		return sequentialRings(rings, areas), append(issues, issue{"orientation", fmt.Sprintf(
+			"环数 %d 过多，未检查包含关系，内环归入其前面的外环 / %d rings: too many to check containment; each hole assigned to the shell before it", len(rings), len(rings))})
+	}
 	var shells []int
 	var holes []int
 	for i, a := range areas {
@@ -96,6 +101,24 @@ func assemble(in []orb.Ring) (orb.MultiPolygon, []issue) {
 	}
 	return byContainment(rings, areas), append(issues, issue{"orientation",
 		"环的方向与包含关系不符（外环应为顺时针、内环逆时针），已按包含关系重建 / ring orientation disagrees with containment; rebuilt by containment"})
+}
+
+// maxContainmentRings bounds the quadratic containment search so a hostile record with
+// hundreds of thousands of rings cannot stall an import.
+const maxContainmentRings = 4096
+
+// sequentialRings gives each counter-clockwise ring to the shell written before it: the order
+// nearly every writer uses, and linear in the number of rings.
+func sequentialRings(rings []orb.Ring, areas []float64) orb.MultiPolygon {
+	var mp orb.MultiPolygon
+	for i, r := range rings {
+		if areas[i] > 0 && len(mp) > 0 {
+			mp[len(mp)-1] = append(mp[len(mp)-1], r)
+			continue
+		}
+		mp = append(mp, orb.Polygon{cw(r, areas[i])})
+	}
+	return mp
 }
 
 // byContainment assigns roles by nesting depth: even depth = shell, odd = hole of the
