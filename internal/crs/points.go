@@ -71,7 +71,8 @@ func (e RowError) Error() string {
 // Limits of ParseTurningPoints: a block has at most a few hundred points.
 const (
 	maxTableBytes  = 4 << 20
-	maxTablePoints = 200000
+	maxTablePoints = 50000
+	maxTableRings  = 2000
 	maxRowErrors   = 100
 )
 
@@ -189,6 +190,8 @@ func (p *tableParser) endRing() {
 	}
 	if len(r.pts) < 3 {
 		p.rowErr(r.line, r.text, "ring starting here has %d distinct point(s); a ring needs at least 3", len(r.pts))
+	} else if len(p.rings) >= maxTableRings {
+		p.rowErr(r.line, r.text, "more than %d rings: not a turning-point table of one block", maxTableRings)
 	} else {
 		p.rings = append(p.rings, r)
 	}
@@ -279,7 +282,7 @@ func splitRow(s string) []string {
 		raw = strings.Fields(s)
 		// "J1 83 00 48.281 44 35 59.917": three numbers per angle.
 		if n := len(raw); n >= 6 && allPlainNumbers(raw[n-6:]) && isDMSTriple(raw[n-6:n-3]) && isDMSTriple(raw[n-3:]) {
-			lead := raw[:n-6:n-6]
+			lead := raw[: n-6 : n-6]
 			return append(lead, strings.Join(raw[n-6:n-3], " "), strings.Join(raw[n-3:], " "))
 		}
 	}
@@ -590,6 +593,10 @@ func (p *tableParser) assemble() orb.MultiPolygon {
 // ringInside reports whether ring a lies inside ring b, judged by a's vertices: all that are not
 // on b's boundary must be inside, and at least one must be.
 func ringInside(a, b []orb.Point) bool {
+	ba, bb := bounds(a), bounds(b)
+	if !bb.Contains(ba.Min) || !bb.Contains(ba.Max) {
+		return false
+	}
 	if math.Abs(ringArea(a)) >= math.Abs(ringArea(b)) {
 		return false
 	}
@@ -603,6 +610,10 @@ func ringInside(a, b []orb.Point) bool {
 		}
 	}
 	return inside > 0
+}
+
+func bounds(pts []orb.Point) orb.Bound {
+	return orb.MultiPoint(pts).Bound()
 }
 
 // pointInRing: 1 inside, 0 on the boundary, -1 outside (even-odd rule; ring not closed).
