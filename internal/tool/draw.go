@@ -59,7 +59,7 @@ func (t *drawTool) minPoints() int {
 
 // snapAt snaps to the tool's own placed vertices first (to close or retrace), then the snapper.
 func (t *drawTool) snapAt(ev Event) SnapResult {
-	if !ev.suspendSnap() && t.snap != nil {
+	if !ev.suspendSnap() && t.snap != nil && t.snap.Enabled() {
 		tol := t.snap.TolerancePixels() * ev.px()
 		best, found := tol, false
 		var res SnapResult

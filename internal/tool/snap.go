@@ -64,12 +64,15 @@ type Snapper struct {
 	// step is the grid spacing in degrees.
 	step float64
 	grid bool
+	// off suspends vertex and edge snapping (the toolbar toggle); the grid is separate.
+	off bool
 
 	layerIdx map[string]int32
 	visible  []bool
 	feats    []snapFeat
 	free     []int32
-	byRef    map[Ref]int32
+	// ids maps feature id to slot, one map per layer index (int64 keys hash faster than Ref).
+	ids []map[int64]int32
 	idx      *segGrid
 }
 
@@ -84,7 +87,7 @@ type snapFeat struct {
 
 // NewSnapper returns an empty snapper with a 10 px tolerance, the 1′ grid off.
 func NewSnapper() *Snapper {
-	return &Snapper{tolPx: DefaultTolerancePixels, step: MinuteStep, layerIdx: map[string]int32{}, byRef: map[Ref]int32{}}
+	return &Snapper{tolPx: DefaultTolerancePixels, step: MinuteStep, layerIdx: map[string]int32{}}
 }
 
 // SetTolerancePixels sets the snap tolerance in screen pixels (values ≤ 0 are ignored).
@@ -109,6 +112,20 @@ func (s *Snapper) SetGrid(on bool) {
 	s.mu.Lock()
 	s.grid = on
 	s.mu.Unlock()
+}
+
+// SetEnabled turns vertex and edge snapping on or off (the toolbar toggle; on by default).
+func (s *Snapper) SetEnabled(on bool) {
+	s.mu.Lock()
+	s.off = !on
+	s.mu.Unlock()
+}
+
+// Enabled reports whether vertex and edge snapping is on.
+func (s *Snapper) Enabled() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return !s.off
 }
 
 // Grid reports whether grid snapping is on.
@@ -149,6 +166,7 @@ func (s *Snapper) layerOf(layer string) int32 {
 	i := int32(len(s.visible))
 	s.layerIdx[layer] = i
 	s.visible = append(s.visible, true)
+	s.ids = append(s.ids, map[int64]int32{})
 	return i
 }
 
@@ -162,11 +180,17 @@ func (s *Snapper) SetLayer(layer string, fs []plan.Feature) {
 	old := s.feats
 	s.feats = make([]snapFeat, 0, len(old)+len(fs))
 	s.free = nil
-	s.byRef = make(map[Ref]int32, len(old)+len(fs))
+	for l := range s.ids {
+		n := len(s.ids[l])
+		if int32(l) == li {
+			n = len(fs)
+		}
+		s.ids[l] = make(map[int64]int32, n)
+	}
 	for _, f := range old {
 		if f.live && f.layer != li {
 			f.large = false
-			s.byRef[f.ref] = int32(len(s.feats))
+			s.ids[f.layer][f.ref.ID] = int32(len(s.feats))
 			s.feats = append(s.feats, f)
 		}
 	}
@@ -175,11 +199,11 @@ func (s *Snapper) SetLayer(layer string, fs []plan.Feature) {
 		if !ok {
 			continue
 		}
-		if prev, dup := s.byRef[sf.ref]; dup {
+		if prev, dup := s.ids[li][f.ID]; dup {
 			s.feats[prev] = sf // a repeated id: the last one wins, as in Update
 			continue
 		}
-		s.byRef[sf.ref] = int32(len(s.feats))
+		s.ids[li][f.ID] = int32(len(s.feats))
 		s.feats = append(s.feats, sf)
 	}
 	s.rebuild()
@@ -191,7 +215,8 @@ func (s *Snapper) Update(layer string, f plan.Feature) {
 	defer s.mu.Unlock()
 	ref := Ref{layer, f.ID}
 	s.remove(ref)
-	sf, ok := flatten(ref, s.layerOf(layer), f.Geometry)
+	li := s.layerOf(layer)
+	sf, ok := flatten(ref, li, f.Geometry)
 	if !ok {
 		return
 	}
@@ -204,7 +229,7 @@ func (s *Snapper) Update(layer string, f plan.Feature) {
 		slot = int32(len(s.feats))
 		s.feats = append(s.feats, sf)
 	}
-	s.byRef[ref] = slot
+	s.ids[li][f.ID] = slot
 	if s.idx == nil {
 		s.rebuild()
 		return
@@ -220,11 +245,15 @@ func (s *Snapper) Remove(layer string, id int64) {
 }
 
 func (s *Snapper) remove(ref Ref) {
-	slot, ok := s.byRef[ref]
+	li, ok := s.layerIdx[ref.Layer]
 	if !ok {
 		return
 	}
-	delete(s.byRef, ref)
+	slot, ok := s.ids[li][ref.ID]
+	if !ok {
+		return
+	}
+	delete(s.ids[li], ref.ID)
 	if s.idx != nil {
 		s.idx.delete(s, slot)
 	}
@@ -236,7 +265,11 @@ func (s *Snapper) remove(ref Ref) {
 func (s *Snapper) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.byRef)
+	n := 0
+	for _, m := range s.ids {
+		n += len(m)
+	}
+	return n
 }
 
 // flatten lays out a geometry's rings as one point list and the indices of its segments.
@@ -303,6 +336,9 @@ func (s *Snapper) SnapAt(ev Event, skip ...Ref) SnapResult {
 	}
 	s.mu.RLock()
 	tol, grid := s.tolPx*ev.px(), s.grid
+	if s.off {
+		tol = 0
+	}
 	s.mu.RUnlock()
 	return s.SnapExcept(ev.X, ev.Y, tol, grid, skip)
 }
