@@ -64,7 +64,8 @@ type layerFiles struct {
 }
 
 // Read imports the polygon shapefile at path (the .shp; extension in any case, sidecars found
-// case-insensitively). Geometry is returned in EPSG:4490. Missing .shp/.dbf, an unknown CRS
+// case-insensitively). Geometry is returned in EPSG:4490, Z and M dropped, shells clockwise and
+// holes counter-clockwise; Feature.ID is the 1-based record number; blank text is NULL (nil). Missing .shp/.dbf, an unknown CRS
 // without opt.SRS, limits and a non-polygon file are errors; trouble in single records is
 // reported in Report.Problems and the rest is imported.
 func Read(path string, opt ReadOptions) ([]plan.Feature, *Report, error) {
@@ -191,6 +192,8 @@ func ReadZip(zipPath string, opt ReadOptions) (map[string][]plan.Feature, map[st
 	}
 	feats := map[string][]plan.Feature{}
 	reps := map[string]*Report{}
+	// A zip of many members each under the limit could still exhaust memory: bound the total.
+	var total int64
 	for _, k := range keys {
 		g := groups[k]
 		lf := &layerFiles{name: zipPath + "!" + g[".shp"].Name}
@@ -202,6 +205,9 @@ func ReadZip(zipPath string, opt ReadOptions) (map[string][]plan.Feature, map[st
 			b, err := readZipMember(zf, opt.Limits.MaxFileBytes)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: %w", zipPath, err)
+			}
+			if total += int64(len(b)); total > 4*opt.Limits.MaxFileBytes {
+				return nil, nil, limitErr("%s 解压总量超过 %d 字节 / %s unpacks to more than %d bytes", zipPath, 4*opt.Limits.MaxFileBytes, zipPath, 4*opt.Limits.MaxFileBytes)
 			}
 			*dst = b
 		}
@@ -239,7 +245,18 @@ func readZipMember(f *zip.File, max int64) ([]byte, error) {
 }
 
 // readLayer is the whole import from bytes: it is what the fuzz targets drive.
-func readLayer(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Report, error) {
+func readLayer(lf *layerFiles, opt ReadOptions) (feats []plan.Feature, rep *Report, err error) {
+	// Every decoder below checks its bounds; this is the last line, so that a mistake still
+	// becomes an error naming the file instead of a crash that loses the user's work.
+	defer func() {
+		if p := recover(); p != nil {
+			feats, rep, err = nil, nil, fmt.Errorf("%s: 文件损坏，读取时出错 / corrupt file, reader failed: %v", lf.name, p)
+		}
+	}()
+	return readLayerUnguarded(lf, opt)
+}
+
+func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Report, error) {
 	lim := opt.Limits.fill()
 	rep := &Report{File: lf.name}
 	if lf.shp == nil {
