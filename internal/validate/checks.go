@@ -647,32 +647,42 @@ func (w *worker) distance(a, b *feat, out *[]Finding) {
 }
 
 // checkDuplicates finds QKBH used more than once within a block layer: one finding per code.
-func (e *Engine) checkDuplicates() []Finding {
+// With only set, just those (table, code) pairs are looked at.
+func (e *Engine) checkDuplicates(only map[[2]string]bool) []Finding {
 	r := &e.rules
 	if !r.on("R11") {
 		return nil
 	}
 	var out []Finding
-	for _, t := range e.blocks {
-		by := map[string][]*feat{}
-		for _, ft := range e.layers[t].feats {
-			if c := strings.TrimSpace(ft.code); c != "" {
-				by[c] = append(by[c], ft)
+	check := func(t, c string, ids map[int64]bool) {
+		if len(ids) < 2 {
+			return
+		}
+		fs := make([]*feat, 0, len(ids))
+		for id := range ids {
+			if ft := e.layers[t].feats[id]; ft != nil {
+				fs = append(fs, ft)
 			}
 		}
-		for c, fs := range by {
-			if len(fs) < 2 {
-				continue
-			}
-			sort.Slice(fs, func(i, j int) bool { return fs[i].f.ID < fs[j].f.ID })
-			var g orb.MultiPolygon
-			ids := make([]string, len(fs))
-			for i, ft := range fs {
-				g = append(g, ft.f.Geometry...)
-				ids[i] = fmt.Sprintf("#%d", ft.f.ID)
-			}
-			out = append(out, e.newFinding("R11", "dup", r.sev("R11"), fs, g, float64(len(fs)), 1, "",
-				fmt.Sprintf("%s 区块编号 %s 重复 %d 次（要素 %s）", e.layerName(t), c, len(fs), strings.Join(ids, "、"))))
+		sort.Slice(fs, func(i, j int) bool { return fs[i].f.ID < fs[j].f.ID })
+		var g orb.MultiPolygon
+		names := make([]string, len(fs))
+		for i, ft := range fs {
+			g = append(g, ft.f.Geometry...)
+			names[i] = fmt.Sprintf("#%d", ft.f.ID)
+		}
+		out = append(out, e.newFinding("R11", "dup", r.sev("R11"), fs, g, float64(len(fs)), 1, "",
+			fmt.Sprintf("%s 区块编号 %s 重复 %d 次（要素 %s）", e.layerName(t), c, len(fs), strings.Join(names, "、"))))
+	}
+	if only != nil {
+		for k := range only {
+			check(k[0], k[1], e.codes[k[0]][k[1]])
+		}
+		return out
+	}
+	for _, t := range e.blocks {
+		for c, ids := range e.codes[t] {
+			check(t, c, ids)
 		}
 	}
 	return out

@@ -65,8 +65,12 @@ type Engine struct {
 	blocks   []string // block tables, in catalog order
 	findings []Finding
 	touched  map[ref]bool
-	ran      bool    // Recheck needs the facts of a full Run
-	local    *worker // for Recheck; reset when zones change
+	ran      bool // Recheck needs the facts of a full Run
+	// codes indexes block codes (table → QKBH → ids) for R11 duplicates; dirtyCodes are the
+	// codes an edit touched since the last check.
+	codes      map[string]map[string]map[int64]bool
+	dirtyCodes map[[2]string]bool
+	local      *worker // for Recheck; reset when zones change
 }
 
 // Origin subtracted from Gauss-Krüger coordinates so GEOS works on small numbers.
@@ -88,7 +92,8 @@ func NewEngine(in Input, rules Rules) *Engine {
 	if rules.Cells == nil {
 		rules.Cells = cat.Cells
 	}
-	e := &Engine{cat: cat, meta: in.Meta, rules: rules, layers: map[string]*layer{}, touched: map[ref]bool{}}
+	e := &Engine{cat: cat, meta: in.Meta, rules: rules, layers: map[string]*layer{}, touched: map[ref]bool{},
+		codes: map[string]map[string]map[int64]bool{}, dirtyCodes: map[[2]string]bool{}}
 	for _, def := range cat.Layers {
 		l := &layer{def: def, feats: map[int64]*feat{}}
 		var items []strItem
@@ -103,9 +108,34 @@ func NewEngine(in Input, rules Rules) *Engine {
 		e.layers[def.Table] = l
 		if def.Role == plan.RoleBlock {
 			e.blocks = append(e.blocks, def.Table)
+			e.codes[def.Table] = map[string]map[int64]bool{}
+			for _, ft := range l.feats {
+				e.indexCode(ft, true)
+			}
 		}
 	}
 	return e
+}
+
+// indexCode adds or removes a block's code in the duplicate index and marks it dirty.
+func (e *Engine) indexCode(ft *feat, add bool) {
+	c := strings.TrimSpace(ft.code)
+	if c == "" {
+		return
+	}
+	byCode := e.codes[ft.table]
+	if add {
+		if byCode[c] == nil {
+			byCode[c] = map[int64]bool{}
+		}
+		byCode[c][ft.f.ID] = true
+	} else {
+		delete(byCode[c], ft.f.ID)
+		if len(byCode[c]) == 0 {
+			delete(byCode, c)
+		}
+	}
+	e.dirtyCodes[[2]string{ft.table, c}] = true
 }
 
 func (e *Engine) newFeat(def plan.LayerDef, f plan.Feature) *feat {
@@ -364,13 +394,14 @@ func (e *Engine) Run(ctx context.Context, progress func(done, total int)) ([]Fin
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, e.checkDuplicates()...)
+	out = append(out, e.checkDuplicates(nil)...)
 	if progress != nil {
 		progress(total, total)
 	}
 	finish(out)
 	e.findings = out
 	e.touched = map[ref]bool{}
+	e.dirtyCodes = map[[2]string]bool{}
 	e.ran = true
 	return append([]Finding(nil), out...), nil
 }
@@ -392,6 +423,7 @@ func (e *Engine) Update(table string, changed []plan.Feature, removed []int64) {
 	for _, id := range removed {
 		if old := l.feats[id]; old != nil {
 			if isBlock {
+				e.indexCode(old, false)
 				e.touched[ref{table, id}] = true
 			} else {
 				touchArea(old.b)
@@ -401,10 +433,17 @@ func (e *Engine) Update(table string, changed []plan.Feature, removed []int64) {
 		l.idx.remove(id)
 	}
 	for _, f := range changed {
-		if old := l.feats[f.ID]; old != nil && !isBlock {
-			touchArea(old.b)
+		if old := l.feats[f.ID]; old != nil {
+			if isBlock {
+				e.indexCode(old, false)
+			} else {
+				touchArea(old.b)
+			}
 		}
 		ft := e.newFeat(l.def, f)
+		if isBlock {
+			e.indexCode(ft, true)
+		}
 		l.feats[f.ID] = ft
 		if len(f.Geometry) > 0 {
 			l.idx.set(f.ID, ft.b)
@@ -436,7 +475,12 @@ func (e *Engine) Recheck(ctx context.Context) ([]Finding, error) {
 	var keep []Finding
 	for _, f := range e.findings {
 		if strings.HasPrefix(f.Key, "R11/dup") {
-			continue // duplicates are recomputed whole: cheap, and any edit may change them
+			// Every edit of a block dirties its code, so a duplicate stands until its code is.
+			if len(f.Codes) > 0 && e.dirtyCodes[[2]string{f.Layer, strings.TrimSpace(f.Codes[0])}] {
+				continue // recomputed below from the code index
+			}
+			keep = append(keep, f)
+			continue
 		}
 		hit := false
 		for _, r := range f.refs {
@@ -472,10 +516,11 @@ func (e *Engine) Recheck(ctx context.Context) ([]Finding, error) {
 		w.checkFeature(ft, &keep)
 		w.checkPairs(ft, seen, &keep)
 	}
-	keep = append(keep, e.checkDuplicates()...)
+	keep = append(keep, e.checkDuplicates(e.dirtyCodes)...)
 	finish(keep)
 	e.findings = keep
 	e.touched = map[ref]bool{}
+	e.dirtyCodes = map[[2]string]bool{}
 	return append([]Finding(nil), keep...), nil
 }
 

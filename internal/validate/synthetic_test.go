@@ -46,7 +46,7 @@ func synthetic(n int) Input {
 	}
 	zones := []plan.Feature{
 		zone(1, "NY01", "铜、金", rect(75.9, 36.9, 86.1, 39.5)),
-		zone(2, "NY02", "铜、金", rect(75.9, 39.5, 80, 41)),
+		zone(2, "NY02", "铜、金", rect(75.9, 39.5, 80, 43)),
 		zone(3, "NY03", "铜", rect(85.9, 42.9, 93.1, 46)),
 	}
 	return Input{
@@ -55,7 +55,7 @@ func synthetic(n int) Input {
 			"kanchqk":  expl,
 			"kaicqk":   mining,
 			"nyzyjd":   zones,
-			"zdkanchq": {zone(1, "KC01", "铜", rect(80, 39.5, 86.1, 41))},
+			"zdkanchq": {zone(1, "KC01", "铜", rect(80, 39.5, 86.1, 43))},
 			"stbhhx":   {{ID: 1, Geometry: rect(77, 38, 77.1, 38.1), Attrs: plan.Attrs{"MC": "红线"}}},
 			"zrbhd":    {{ID: 1, Geometry: rect(87, 43.5, 87.05, 43.55), Attrs: plan.Attrs{"MC": "保护区", "LX": "核心保护区"}}},
 			"zlcbq":    {zone(1, "CB01", "", rect(78, 37.5, 78.2, 37.6))},
@@ -75,9 +75,13 @@ func summary(fs []Finding) []string {
 
 func TestSyntheticFindings(t *testing.T) {
 	in := synthetic(6000)
-	fs, err := NewEngine(in, DefaultRules(plan.LevelProvince)).Run(context.Background(), nil)
+	var last [2]int
+	fs, err := NewEngine(in, DefaultRules(plan.LevelProvince)).Run(context.Background(), func(done, total int) { last = [2]int{done, total} })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if last[0] != last[1] || last[1] != 2*(6000+5) {
+		t.Fatalf("last progress %v", last)
 	}
 	count := map[string]int{}
 	for _, f := range fs {
