@@ -1,0 +1,208 @@
+package mapview
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/paulmach/orb"
+
+	"kuanggui/internal/render"
+)
+
+// fakeSource paints the whole frame one colour and answers hit tests from a bound.
+type fakeSource struct {
+	mu      sync.Mutex
+	colour  color.RGBA
+	renders int
+	hitPx   [2]float64
+	hit     orb.Bound
+	overlay []orb.Geometry
+}
+
+func (f *fakeSource) Render(ctx context.Context, v render.Viewport) (*image.RGBA, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.renders++
+	img := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
+	draw.Draw(img, img.Rect, image.NewUniform(f.colour), image.Point{}, draw.Src)
+	return img, nil
+}
+
+func (f *fakeSource) HitTest(v render.Viewport, px, py, tol float64, tables []string) (string, int64, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hitPx = [2]float64{px, py}
+	lon, lat := v.ToMap(px, py)
+	if f.hit.Contains(orb.Point{lon, lat}) {
+		return "kanchqk", 7, true
+	}
+	return "", 0, false
+}
+
+func (f *fakeSource) SetOverlay(g []orb.Geometry) {
+	f.mu.Lock()
+	f.overlay = g
+	f.mu.Unlock()
+}
+
+var xinjiang = orb.Bound{Min: orb.Point{73.5, 34.3}, Max: orb.Point{96.4, 49.2}}
+
+func newTestMap(t *testing.T) (*MapView, *fakeSource, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	src := &fakeSource{colour: color.RGBA{10, 200, 30, 255}, hit: orb.Bound{Min: orb.Point{83, 44}, Max: orb.Point{84, 45}}}
+	mv := New(src, xinjiang, true)
+	w := test.NewTempWindow(t, mv)
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(400, 300))
+	w.Canvas().Capture() // lays out and calls the raster generator
+	mv.Wait()
+	return mv, src, w
+}
+
+func TestFirstFrameFitsExtent(t *testing.T) {
+	mv, _, w := newTestMap(t)
+	v := mv.Viewport()
+	if v.Width <= 0 || v.Height <= 0 {
+		t.Fatalf("viewport not sized: %+v", v)
+	}
+	b := v.Bound()
+	if b.Min[0] > xinjiang.Min[0] || b.Max[0] < xinjiang.Max[0] || b.Min[1] > xinjiang.Min[1] || b.Max[1] < xinjiang.Max[1] {
+		t.Errorf("view %v does not show extent %v", b, xinjiang)
+	}
+	frame, fvp := mv.Frame()
+	if frame == nil || fvp != v {
+		t.Fatalf("no frame for the current view: frame=%v fvp=%+v v=%+v", frame != nil, fvp, v)
+	}
+	select {
+	case <-mv.FirstFrameDrawn():
+		t.Fatal("first frame reported drawn before the painter showed it")
+	default:
+	}
+	img := w.Canvas().Capture()
+	select {
+	case <-mv.FirstFrameDrawn():
+	default:
+		t.Fatal("first frame not reported after the painter drew it")
+	}
+	c := color.RGBAModel.Convert(img.At(200, 150)).(color.RGBA)
+	if c != (color.RGBA{10, 200, 30, 255}) {
+		t.Errorf("map centre pixel = %v, want the rendered colour", c)
+	}
+}
+
+func TestWheelZoomKeepsPointUnderCursor(t *testing.T) {
+	mv, _, w := newTestMap(t)
+	before := mv.Viewport()
+	pos := fyne.NewPos(100, 80)
+	lon0, lat0 := before.ToMap(100, 80)
+	// test.Scroll drops the position, so the event is built here.
+	mv.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.Delta{DY: 10}})
+	after := mv.Viewport()
+	if !(after.Scale < before.Scale) {
+		t.Fatalf("scroll up did not zoom in: scale %g → %g", before.Scale, after.Scale)
+	}
+	if r := before.Scale / after.Scale; math.Abs(r-math.Sqrt2) > 1e-9 {
+		t.Errorf("one notch zoomed by %g, want √2", r)
+	}
+	lon1, lat1 := after.ToMap(100, 80)
+	if math.Abs(lon1-lon0) > 1e-9 || math.Abs(lat1-lat0) > 1e-9 {
+		t.Errorf("point under cursor moved: (%g,%g) → (%g,%g)", lon0, lat0, lon1, lat1)
+	}
+	mv.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.Delta{DY: -10}})
+	mv.Wait()
+	if f, fv := mv.Frame(); f == nil || fv != mv.Viewport() {
+		t.Error("no frame rendered for the zoomed view")
+	}
+	_ = w
+	if back := mv.Viewport(); math.Abs(back.Scale-before.Scale) > 1e-12 {
+		t.Errorf("scroll down did not undo the zoom: %g vs %g", back.Scale, before.Scale)
+	}
+}
+
+func TestDragPansAndPreviewsShiftedFrame(t *testing.T) {
+	mv, _, w := newTestMap(t)
+	before := mv.Viewport()
+	test.Drag(w.Canvas(), fyne.NewPos(200, 150), 50, -20)
+	after := mv.Viewport()
+	// The map follows the pointer: the point that was at (200,150) is now at (250,130).
+	lon, lat := before.ToMap(200, 150)
+	x, y := after.ToScreen(lon, lat)
+	if math.Abs(x-250) > 1e-6 || math.Abs(y-130) > 1e-6 {
+		t.Errorf("dragged point at (%g,%g), want (250,130)", x, y)
+	}
+}
+
+func TestTapSelectsFeatureUnderPointer(t *testing.T) {
+	mv, src, _ := newTestMap(t)
+	v := mv.Viewport()
+	px, py := v.ToScreen(83.5, 44.5)
+	var gotTable string
+	var gotID int64
+	var gotOK bool
+	mv.OnSelect = func(table string, id int64, ok bool) { gotTable, gotID, gotOK = table, id, ok }
+	test.TapAt(mv, fyne.NewPos(float32(px), float32(py)))
+	if !gotOK || gotTable != "kanchqk" || gotID != 7 {
+		t.Fatalf("tap on feature: got %q %d %v", gotTable, gotID, gotOK)
+	}
+	if math.Abs(src.hitPx[0]-float64(float32(px))) > 1e-3 {
+		t.Errorf("hit test at x=%g, want %g", src.hitPx[0], px)
+	}
+	test.TapAt(mv, fyne.NewPos(2, 2))
+	if gotOK {
+		t.Errorf("tap on empty map selected %q %d", gotTable, gotID)
+	}
+}
+
+// recordTool takes every press and draws a line to the last point.
+type recordTool struct {
+	events []ToolEvent
+}
+
+func (r *recordTool) Handle(e ToolEvent) bool {
+	r.events = append(r.events, e)
+	return e.Kind == Click
+}
+
+func (r *recordTool) Overlay() []orb.Geometry {
+	if len(r.events) == 0 {
+		return nil
+	}
+	e := r.events[len(r.events)-1]
+	return []orb.Geometry{orb.LineString{{80, 40}, {e.X, e.Y}}}
+}
+
+func TestToolGetsMapCoordinatesAndOverlay(t *testing.T) {
+	mv, src, _ := newTestMap(t)
+	tool := &recordTool{}
+	mv.SetTool(tool)
+	selected := false
+	mv.OnSelect = func(string, int64, bool) { selected = true }
+	v := mv.Viewport()
+	px, py := v.ToScreen(83.5, 44.5)
+	test.TapAt(mv, fyne.NewPos(float32(px), float32(py)))
+	mv.Wait()
+	if selected {
+		t.Error("tap used by the tool also selected")
+	}
+	if len(tool.events) == 0 {
+		t.Fatal("tool got no event")
+	}
+	e := tool.events[len(tool.events)-1]
+	if e.Kind != Click || math.Abs(e.X-83.5) > 2*v.Scale/0.7 || math.Abs(e.Y-44.5) > 2*v.Scale {
+		t.Errorf("tool event %+v, want a click at 83.5,44.5", e)
+	}
+	src.mu.Lock()
+	n := len(src.overlay)
+	src.mu.Unlock()
+	if n != 1 {
+		t.Errorf("overlay has %d geometries, want the tool's 1", n)
+	}
+}
