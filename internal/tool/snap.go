@@ -73,7 +73,7 @@ type Snapper struct {
 	free     []int32
 	// ids maps feature id to slot, one map per layer index (int64 keys hash faster than Ref).
 	ids []map[int64]int32
-	idx      *segGrid
+	idx *segGrid
 }
 
 type snapFeat struct {

@@ -126,6 +126,38 @@ func TestSnapperUpdate(t *testing.T) {
 	}
 }
 
+// TestSnapLongSegments covers segments too long to list in each cell (zone outlines).
+func TestSnapLongSegments(t *testing.T) {
+	s := NewSnapper()
+	fs := randomBlocks(rand.New(rand.NewSource(2)), 500, orb.Bound{Min: orb.Point{80, 40}, Max: orb.Point{82, 42}})
+	s.SetLayer("kanchqk", fs)
+	tri := plan.Feature{ID: 1, Geometry: orb.MultiPolygon{{{{79, 39}, {83, 39}, {83, 43}, {79, 39}}}}}
+	s.SetLayer("kfq", []plan.Feature{tri})
+	if len(s.idx.large) == 0 {
+		t.Fatalf("the diagonal did not go to the large list")
+	}
+	if r := s.Snap(82.5, 42.504, 0.01, false); r.Kind != SnapEdge || r.Ref.Layer != "kfq" || math.Abs(r.Point[0]-r.Point[1]-40) > 1e-12 {
+		t.Fatalf("long diagonal edge: %+v", r)
+	}
+	if r := s.Snap(81, 39.004, 0.01, false); r.Kind != SnapEdge || r.Point != (orb.Point{81, 39}) || r.Ref.Layer != "kfq" {
+		t.Fatalf("long edge: %+v", r)
+	}
+	s.Update("kfq", rect(1, 78, 38, 84, 44))
+	if r := s.Snap(81, 39.004, 0.01, false); r.Kind != SnapNone {
+		t.Fatalf("old long edge still snaps: %+v", r)
+	}
+	if r := s.Snap(81, 38.004, 0.01, false); r.Kind != SnapEdge {
+		t.Fatalf("new long edge: %+v", r)
+	}
+	if r := s.Snap(82.5, 42.504, 0.01, false); r.Kind != SnapNone {
+		t.Fatalf("old diagonal still snaps: %+v", r)
+	}
+	s.Remove("kfq", 1)
+	if r := s.Snap(81, 38.004, 0.01, false); r.Kind != SnapNone {
+		t.Fatalf("removed long edge snaps: %+v", r)
+	}
+}
+
 // TestSnapMatchesScan checks the index against a linear scan on random blocks, edits included.
 func TestSnapMatchesScan(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))

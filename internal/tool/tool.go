@@ -115,7 +115,7 @@ type Overlay struct {
 	// the dragged feature, the moved blocks.
 	Preview orb.MultiPolygon
 	// Handles are the vertices of the feature under vertex edit; Active indexes the current one
-	// (-1 for none).
+	// (-1 for none; meaningless when Handles is empty).
 	Handles []orb.Point
 	Active  int
 	// Midpoints are the insert handles, one per ring segment.
