@@ -407,3 +407,28 @@ func TestCancel(t *testing.T) {
 		t.Fatal("cancelled run returned no error")
 	}
 }
+
+func TestR01BrokenGeometriesNeverCrash(t *testing.T) {
+	unclosed := orb.MultiPolygon{{{{84, 44}, {84.01, 44}, {84.01, 44.01}, {84, 44.01}}}}
+	twoPoints := orb.MultiPolygon{{{{84.1, 44}, {84.2, 44}, {84.1, 44}, {84.1, 44}}}}
+	holeOutside := orb.MultiPolygon{{{{84.3, 44}, {84.31, 44}, {84.31, 44.01}, {84.3, 44.01}, {84.3, 44}},
+		{{84.4, 44}, {84.41, 44}, {84.41, 44.01}, {84.4, 44}}}}
+	fs := run(t, map[string][]plan.Feature{
+		"kanchqk": {block(1, "T1", "铜", nil), block(2, "T2", "铜", unclosed), block(3, "T3", "铜", twoPoints),
+			block(4, "T4", "铜", holeOutside), block(5, "T5", "铜", rect(84, 44, 84.01, 44.01))},
+		"kaicqk": {block(6, "C6", "铜", unclosed)},
+	}, DefaultRules(plan.LevelProvince))
+	want := map[string]string{"T1": "无几何", "T2": "未闭合", "T3": "不同的点", "T4": "洞在外环之外", "C6": "未闭合"}
+	got := only(fs, "R01")
+	if len(got) != len(want) {
+		t.Fatalf("R01 %+v", got)
+	}
+	for _, f := range got {
+		if !strings.Contains(f.Message, want[f.Codes[0]]) {
+			t.Fatalf("%s: %q", f.Codes[0], f.Message)
+		}
+	}
+	if n := len(only(fs, "R02")) + len(only(fs, "R03")); n != 0 {
+		t.Fatalf("invalid blocks entered overlap rules: %d", n)
+	}
+}
