@@ -21,7 +21,7 @@ var allowed = map[string][]string{
 	"internal/crs":        {"internal/plan"},
 	"internal/topo":       {"internal/plan"},
 	"internal/shapefile":  {"internal/crs", "internal/plan"},
-	"internal/store":      {"internal/plan", "internal/crs"},
+	"internal/store":      {"internal/plan", "internal/crs", "assets"},
 	"internal/edit":       {"internal/plan"},
 	"internal/validate":   {"internal/plan", "internal/crs", "internal/topo", "assets"},
 	"internal/render":     {"internal/plan", "assets"},

@@ -1,0 +1,42 @@
+// Command kuanggui is the 矿规编辑器 desktop editor and, with a subcommand, its batch tools.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+// Exit statuses shared by every subcommand.
+const (
+	exitOK       = 0
+	exitFindings = 1 // validation found errors (validate, export)
+	exitUsage    = 2 // bad usage or bad input
+)
+
+// defaultProject is what a bare `kuanggui` opens: the sample project built by `make sample`.
+const defaultProject = "sampledata/xinjiang.gpkg"
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 {
+		return runGUI(defaultProject, guiOptions{})
+	}
+	cmd, rest := args[0], args[1:]
+	if c, ok := commands[cmd]; ok {
+		return c.run(rest)
+	}
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		usage(os.Stdout)
+		return exitOK
+	}
+	// `kuanggui P.gpkg` opens a project, as a file manager would call it.
+	if _, err := os.Stat(cmd); err == nil && len(rest) == 0 {
+		return runGUI(cmd, guiOptions{})
+	}
+	fmt.Fprintf(os.Stderr, "kuanggui: 未知命令 %q (unknown command)\n\n", cmd)
+	usage(os.Stderr)
+	return exitUsage
+}

@@ -1,0 +1,345 @@
+package document
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"kuanggui/internal/crs"
+	"kuanggui/internal/plan"
+	"kuanggui/internal/shapefile"
+	"kuanggui/internal/store"
+	"kuanggui/internal/validate"
+)
+
+// ErrValidationErrors stops an export whose blocks break error-level rules, unless the user
+// gives a reason to go on.
+var ErrValidationErrors = errors.New("校验发现错误，导出已停止；修正后再导出，或填写理由强制导出 (--force-reason)")
+
+// ExportOptions are the planner's choices for a submission package.
+type ExportOptions struct {
+	Layers      []string // default: the block layers
+	Encoding    string   // "gbk" (default), "utf-8", "gb18030"
+	CRS         crs.CRS  // zero value: CGCS2000 geographic
+	Zip         bool
+	ForceReason string // go on despite validation errors; recorded in the report
+	// NameTemplate names the folder or ZIP: {region} region code, {level} plan level, {date}.
+	NameTemplate string
+	Now          time.Time
+}
+
+// ExportResult says what an export wrote.
+type ExportResult struct {
+	Path     string // the folder or ZIP
+	Files    []string
+	Findings []validate.Finding
+	Errors   int
+	Forced   bool
+}
+
+// Export writes a submission package: the layers as shapefiles, a turning-point table for every
+// block, the statistics and the validation report. Validation runs first. Everything is written
+// under a temporary name and renamed when complete, so a failure never leaves a package that
+// looks finished.
+func (d *Document) Export(ctx context.Context, outDir string, opt ExportOptions, progress func(done, total int)) (*ExportResult, error) {
+	if opt.Encoding == "" {
+		opt.Encoding = "gbk"
+	}
+	if opt.CRS.EPSG == 0 {
+		opt.CRS = crs.Geographic()
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	layers := opt.Layers
+	if len(layers) == 0 {
+		for _, def := range d.catalog.Layers {
+			if def.Role == plan.RoleBlock {
+				layers = append(layers, def.Table)
+			}
+		}
+	}
+	for _, t := range layers {
+		if _, ok := d.Layer(t); !ok {
+			return nil, fmt.Errorf("导出: 项目中没有图层 %q (no such layer)", t)
+		}
+	}
+	findings, err := d.Validate(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := d.Exceptions()
+	if err != nil {
+		return nil, err
+	}
+	res := &ExportResult{Findings: findings}
+	for _, f := range findings {
+		if _, ok := IsException(f, ex); !ok && f.Severity == validate.Error {
+			res.Errors++
+		}
+	}
+	if res.Errors > 0 {
+		if strings.TrimSpace(opt.ForceReason) == "" {
+			return res, fmt.Errorf("%w (%d 个错误)", ErrValidationErrors, res.Errors)
+		}
+		res.Forced = true
+	}
+
+	name := exportName(opt, d.meta)
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return res, fmt.Errorf("导出: 无法创建目录 %s: %w", outDir, err)
+	}
+	tmp, err := os.MkdirTemp(outDir, "."+name+".partial-")
+	if err != nil {
+		return res, fmt.Errorf("导出: 目录 %s 不可写: %w", outDir, err)
+	}
+	defer os.RemoveAll(tmp)
+
+	snap := d.Snapshot()
+	total := len(layers) + 3
+	step := func(i int) {
+		if progress != nil {
+			progress(i, total)
+		}
+	}
+	for i, t := range layers {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		l, _ := d.Layer(t)
+		if err := shapefile.Write(tmp, t, l.Def.Fields, snap[t], shapefile.WriteOptions{Encoding: opt.Encoding, CRS: opt.CRS}); err != nil {
+			return res, fmt.Errorf("导出图层 %s (%s): %w", t, l.Def.Name, err)
+		}
+		if l.Def.Role == plan.RoleBlock {
+			if err := writePointTable(filepath.Join(tmp, t+"_points.csv"), snap[t], opt.CRS); err != nil {
+				return res, fmt.Errorf("导出 %s 拐点坐标表: %w", t, err)
+			}
+		}
+		step(i + 1)
+	}
+	if err := writeStatsCSV(filepath.Join(tmp, "stats.csv"), d.Stats()); err != nil {
+		return res, err
+	}
+	step(len(layers) + 1)
+	if err := writeReport(tmp, findings, ex, opt, res); err != nil {
+		return res, err
+	}
+	step(len(layers) + 2)
+
+	entries, _ := os.ReadDir(tmp)
+	for _, e := range entries {
+		res.Files = append(res.Files, e.Name())
+	}
+	sort.Strings(res.Files)
+	if opt.Zip {
+		res.Path = filepath.Join(outDir, name+".zip")
+		if err := zipFolder(tmp, name, res.Path); err != nil {
+			return res, err
+		}
+	} else {
+		res.Path = filepath.Join(outDir, name)
+		if _, err := os.Stat(res.Path); err == nil {
+			return res, fmt.Errorf("导出: %s 已存在，不会覆盖 (already exists; remove it or choose another folder)", res.Path)
+		}
+		if err := os.Rename(tmp, res.Path); err != nil {
+			return res, fmt.Errorf("导出: %w", err)
+		}
+	}
+	step(total)
+	return res, nil
+}
+
+func exportName(opt ExportOptions, meta plan.Meta) string {
+	t := opt.NameTemplate
+	if t == "" {
+		t = "{region}_{level}矿产资源规划_{date}"
+	}
+	code := meta.RegionCode
+	if code == "" {
+		code = "000000"
+	}
+	level := meta.Level
+	if level == "" {
+		level = plan.LevelProvince
+	}
+	r := strings.NewReplacer("{region}", code, "{level}", level, "{date}", opt.Now.Format("20060102"))
+	name := r.Replace(t)
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// writePointTable writes every block's turning points: block code, ring, J number, X and Y in
+// the Gauss-Krüger zone (the export's zone, or each block's own), and longitude/latitude in DMS.
+func writePointTable(path string, blocks []plan.Feature, target crs.CRS) error {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF") // spreadsheet programs need the BOM to read UTF-8 Chinese
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"区块编号", "部分", "圈", "内环", "点号", "X(北)", "Y(东)", "带号", "经度", "纬度"})
+	for _, f := range blocks {
+		if len(f.Geometry) == 0 {
+			continue
+		}
+		zone := target.Zone
+		if zone == 0 {
+			zone = crs.ZoneOf(f.Geometry.Bound().Center().X())
+		}
+		pts, err := crs.TurningPoints(f.Geometry, zone, true)
+		if err != nil {
+			return fmt.Errorf("区块 %s: %w", f.Attrs.String("QKBH"), err)
+		}
+		for _, p := range pts {
+			hole := ""
+			if p.Hole {
+				hole = "是"
+			}
+			w.Write([]string{f.Attrs.String("QKBH"), fmt.Sprint(p.Part + 1), fmt.Sprint(p.Ring + 1), hole, fmt.Sprintf("J%d", p.J),
+				fmt.Sprintf("%.2f", p.X), fmt.Sprintf("%.2f", p.Y), fmt.Sprint(zone), crs.FormatDMS(p.Lon, 3), crs.FormatDMS(p.Lat, 3)})
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// writeStatsCSV writes every statistics table, one after another, as UTF-8 with a BOM.
+func writeStatsCSV(path string, tables []StatTable) error {
+	var buf bytes.Buffer
+	if err := WriteStatsCSV(&buf, tables); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// WriteStatsCSV writes the statistics tables as CSV with a byte-order mark.
+func WriteStatsCSV(out io.Writer, tables []StatTable) error {
+	if _, err := io.WriteString(out, "\uFEFF"); err != nil {
+		return err
+	}
+	w := csv.NewWriter(out)
+	w.Write([]string{"统计表", "图层", "分类代码", "分类名称", "区块数", "面积(平方千米)"})
+	for _, t := range tables {
+		for _, r := range append(t.Rows, t.Total) {
+			w.Write([]string{t.Title, t.Layer, r.Key, r.Name, fmt.Sprint(r.Count), fmt.Sprintf("%.4f", r.Area)})
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// writeReport writes the validation report: JSON for machines, CSV for people, with the
+// exceptions and their reasons and, for a forced export, the reason given.
+func writeReport(dir string, findings []validate.Finding, ex []store.Exception, opt ExportOptions, res *ExportResult) error {
+	type exceptionJSON struct {
+		Rule     string   `json:"rule"`
+		Features []string `json:"features"`
+		Reason   string   `json:"reason"`
+		Time     string   `json:"time"`
+	}
+	var open []validate.Finding
+	var accepted []exceptionJSON
+	for _, f := range findings {
+		if e, ok := IsException(f, ex); ok {
+			accepted = append(accepted, exceptionJSON{e.Rule, e.Features, e.Reason, e.Time.Format(time.RFC3339)})
+		} else {
+			open = append(open, f)
+		}
+	}
+	rep := struct {
+		Generated   string          `json:"generated"`
+		ForceReason string          `json:"force_reason,omitempty"`
+		Report      any             `json:"validation"`
+		Exceptions  []exceptionJSON `json:"exceptions"`
+	}{Generated: opt.Now.Format(time.RFC3339), Report: validate.Report(open), Exceptions: accepted}
+	if res.Forced {
+		rep.ForceReason = opt.ForceReason
+	}
+	if rep.Exceptions == nil {
+		rep.Exceptions = []exceptionJSON{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "validation.json"), buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	var c bytes.Buffer
+	c.WriteString("\uFEFF")
+	w := csv.NewWriter(&c)
+	w.Write([]string{"规则", "级别", "图层", "区块", "测量值", "限值", "说明", "例外理由"})
+	for _, f := range findings {
+		reason := ""
+		if e, ok := IsException(f, ex); ok {
+			reason = e.Reason
+		}
+		w.Write([]string{f.Rule, string(f.Severity), f.Layer, strings.Join(f.Codes, " "), fmt.Sprintf("%.4g", f.Value), fmt.Sprintf("%.4g", f.Limit), f.Message, reason})
+	}
+	if res.Forced {
+		w.Write([]string{"", "", "", "", "", "", "存在错误仍强制导出", opt.ForceReason})
+	}
+	w.Flush()
+	return os.WriteFile(filepath.Join(dir, "validation.csv"), c.Bytes(), 0o644)
+}
+
+func zipFolder(dir, name, target string) error {
+	tmp := target + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("导出: 无法写入 %s: %w", target, err)
+	}
+	zw := zip.NewWriter(f)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err == nil {
+			// Flag 0x800 marks names as UTF-8 so unzip tools show Chinese file names.
+			var w io.Writer
+			w, err = zw.CreateHeader(&zip.FileHeader{Name: name + "/" + e.Name(), Method: zip.Deflate, Flags: 0x800, Modified: time.Now()})
+			if err == nil {
+				_, err = w.Write(data)
+			}
+		}
+		if err != nil {
+			zw.Close()
+			f.Close()
+			os.Remove(tmp)
+			return fmt.Errorf("导出 ZIP %s: %w", target, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("导出 ZIP %s: %w", target, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	f.Close()
+	return os.Rename(tmp, target)
+}

@@ -1,0 +1,193 @@
+package document
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"kuanggui/internal/plan"
+	"kuanggui/internal/shapefile"
+	"kuanggui/internal/topo"
+)
+
+// ImportOptions are the user's overrides for a shapefile import.
+type ImportOptions struct {
+	Encoding string // "" = detect
+	SRS      string // "" = from the .prj, else "EPSG:N"
+}
+
+// Import reads a shapefile into table. A catalog table keeps its schema, with the file's other
+// fields added as extra columns; any other name becomes a new reference layer with the file's
+// fields. Imports are bulk loads, not journalled edits: they add rows and leave the history of
+// earlier edits intact.
+func (d *Document) Import(ctx context.Context, table, path string, opt ImportOptions, progress func(done, total int)) (*shapefile.Report, error) {
+	if d.store.ReadOnly() {
+		return nil, ErrReadOnly
+	}
+	if !validTableName(table) {
+		return nil, fmt.Errorf("图层名 %q 无效：只能用小写字母、数字和下划线，以字母开头 (table names are lower-case ASCII)", table)
+	}
+	features, rep, err := shapefile.Read(path, shapefile.ReadOptions{Encoding: opt.Encoding, SRS: opt.SRS, Limits: shapefile.DefaultLimits()})
+	if err != nil {
+		return rep, err
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	def, known := d.catalog.Layer(table)
+	if !known {
+		def = plan.LayerDef{Table: table, Name: table, NameEN: table, Role: plan.RoleReference, Group: "base",
+			Fields: rep.Fields, Style: plan.Style{Fill: "#95a5a622", Stroke: "#566573ff", StrokeWidth: 1}}
+	}
+	flagInvalid(features, rep)
+	features, extra := mapFields(def, rep.Fields, features)
+	d.mu.Lock()
+	l, exists := d.byTable[table]
+	d.mu.Unlock()
+	if !exists {
+		if err := d.store.CreateLayer(def); err != nil {
+			return rep, err
+		}
+	}
+	if known && len(extra) > 0 {
+		if err := d.store.AddFields(table, extra); err != nil {
+			return rep, err
+		}
+	}
+	total := len(features)
+	if err := d.store.InsertMany(table, features, func(done int) {
+		if progress != nil {
+			progress(done, total)
+		}
+	}); err != nil {
+		return rep, err
+	}
+	// Re-read so the in-memory layer holds exactly what the file holds, IDs included.
+	stored, fields, err := d.store.ReadLayer(table)
+	if err != nil {
+		return rep, err
+	}
+	d.mu.Lock()
+	if !exists {
+		l = &Layer{Def: def}
+		d.layers = append(d.layers, l)
+		d.byTable[table] = l
+		d.sortLayers()
+	}
+	if known {
+		l.Def.Fields = mergeFields(def.Fields, fields)
+	}
+	l.Features = stored
+	l.reindex()
+	d.mu.Unlock()
+	d.check.mu.Lock()
+	d.check.engine = nil
+	d.check.mu.Unlock()
+	d.notify(Event{Kind: Imported, Tables: []string{table}})
+	return rep, nil
+}
+
+// sortLayers keeps catalog layers in catalog order, the others after them.
+func (d *Document) sortLayers() {
+	rank := func(t string) int {
+		for i, l := range d.catalog.Layers {
+			if l.Table == t {
+				return i
+			}
+		}
+		return len(d.catalog.Layers)
+	}
+	ls := d.layers
+	for i := 1; i < len(ls); i++ {
+		for j := i; j > 0 && rank(ls[j].Def.Table) < rank(ls[j-1].Def.Table); j-- {
+			ls[j], ls[j-1] = ls[j-1], ls[j]
+		}
+	}
+}
+
+func validTableName(t string) bool {
+	if t == "" || len(t) > 32 || t[0] < 'a' || t[0] > 'z' {
+		return false
+	}
+	for _, r := range t {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return !strings.HasPrefix(t, "gpkg_") && !strings.HasPrefix(t, "rtree_") && !strings.HasPrefix(t, "kg_")
+}
+
+// mapFields renames the file's fields to the schema's spelling (matched without regard to case)
+// and returns the file fields the schema lacks, which are kept as extra columns.
+func mapFields(def plan.LayerDef, fileFields []plan.Field, fs []plan.Feature) ([]plan.Feature, []plan.Field) {
+	rename := map[string]string{}
+	var extra []plan.Field
+	for _, ff := range fileFields {
+		if f, ok := def.Field(ff.Name); ok {
+			rename[ff.Name] = f.Name
+		} else {
+			rename[ff.Name] = ff.Name
+			extra = append(extra, ff)
+		}
+	}
+	for i := range fs {
+		attrs := make(plan.Attrs, len(fs[i].Attrs))
+		for k, v := range fs[i].Attrs {
+			name := k
+			if r, ok := rename[k]; ok {
+				name = r
+			}
+			if f, ok := def.Field(name); ok {
+				v = coerce(v, f.Type)
+			}
+			attrs[name] = v
+		}
+		fs[i].Attrs = attrs
+		fs[i].ID = 0
+	}
+	return fs, extra
+}
+
+// coerce converts a value read from a file into the schema's type where that loses nothing: a
+// code read as a number becomes text, a whole real becomes an integer field's value.
+func coerce(v any, t plan.FieldType) any {
+	switch t {
+	case plan.FieldText, plan.FieldDate:
+		switch n := v.(type) {
+		case int64:
+			return fmt.Sprintf("%d", n)
+		case float64:
+			return plan.Attrs{"v": n}.String("v")
+		}
+	case plan.FieldInt:
+		if f, ok := v.(float64); ok && f == float64(int64(f)) {
+			return int64(f)
+		}
+	case plan.FieldReal:
+		if i, ok := v.(int64); ok {
+			return float64(i)
+		}
+	}
+	return v
+}
+
+// flagInvalid adds every invalid geometry to the report, with GEOS's reason and where: the
+// feature is kept as it is (validation flags it too), so nothing the file held is lost.
+func flagInvalid(fs []plan.Feature, rep *shapefile.Report) {
+	gc := topo.NewContext(topo.GridDegree)
+	for _, f := range fs {
+		if len(f.Geometry) == 0 {
+			continue
+		}
+		ok, reason, at := gc.Validity(f.Geometry)
+		if ok {
+			continue
+		}
+		where := ""
+		if code := f.Attrs.String("QKBH"); code != "" {
+			where = code + " "
+		}
+		rep.Problems = append(rep.Problems, shapefile.Problem{Record: int(f.ID), Kind: "invalid-geometry",
+			Message: fmt.Sprintf("%s几何无效：%s，位置 %.6f, %.6f；已保留并标记 (invalid geometry kept and flagged)", where, reason, at.X(), at.Y())})
+	}
+}

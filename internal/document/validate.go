@@ -1,0 +1,141 @@
+package document
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"kuanggui/internal/edit"
+	"kuanggui/internal/plan"
+	"kuanggui/internal/store"
+	"kuanggui/internal/validate"
+)
+
+const rulesSetting = "rules"
+
+// checker keeps the validation engine between runs so that an edit re-checks only what it
+// touched.
+type checker struct {
+	mu      sync.Mutex
+	engine  *validate.Engine
+	pending bool
+}
+
+// Rules are the project's rule settings (kg_settings), or the defaults for its plan level.
+func (d *Document) Rules() validate.Rules {
+	r := validate.DefaultRules(d.meta.Level)
+	if data, ok, err := d.store.Setting(rulesSetting); err == nil && ok {
+		if err := json.Unmarshal(data, &r); err != nil {
+			return validate.DefaultRules(d.meta.Level)
+		}
+	}
+	return r
+}
+
+// SetRules stores new rule settings; the next validation uses them from scratch.
+func (d *Document) SetRules(r validate.Rules) error {
+	if d.store.ReadOnly() {
+		return ErrReadOnly
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := d.store.Update(func(tx *store.Tx) error { return tx.PutSetting(rulesSetting, data) }); err != nil {
+		return err
+	}
+	d.check.mu.Lock()
+	d.check.engine = nil
+	d.check.mu.Unlock()
+	return nil
+}
+
+// Validate runs every rule over the whole project.
+func (d *Document) Validate(ctx context.Context, progress func(done, total int)) ([]validate.Finding, error) {
+	e := validate.NewEngine(validate.Input{Catalog: d.catalog, Meta: d.meta, Layers: d.Snapshot()}, d.Rules())
+	fs, err := e.Run(ctx, progress)
+	if err != nil {
+		return nil, err
+	}
+	d.check.mu.Lock()
+	d.check.engine = e
+	d.check.pending = false
+	d.check.mu.Unlock()
+	return fs, nil
+}
+
+// Recheck brings the findings up to date after edits, re-checking only what they touched; it
+// runs a full validation the first time.
+func (d *Document) Recheck(ctx context.Context) ([]validate.Finding, error) {
+	d.check.mu.Lock()
+	e := d.check.engine
+	d.check.mu.Unlock()
+	if e == nil {
+		return d.Validate(ctx, nil)
+	}
+	d.check.mu.Lock()
+	defer d.check.mu.Unlock()
+	return e.Recheck(ctx)
+}
+
+// noteEdit tells the engine which features an applied command changed.
+func (d *Document) noteEdit(cmd edit.Command) {
+	d.check.mu.Lock()
+	defer d.check.mu.Unlock()
+	if d.check.engine == nil {
+		return
+	}
+	changed := map[string][]plan.Feature{}
+	removed := map[string][]int64{}
+	for _, ch := range cmd.Changes {
+		if ch.After != nil {
+			changed[ch.Layer] = append(changed[ch.Layer], *ch.After)
+		} else if ch.Before != nil {
+			removed[ch.Layer] = append(removed[ch.Layer], ch.Before.ID)
+		}
+	}
+	for _, t := range tablesOf(cmd) {
+		d.check.engine.Update(t, changed[t], removed[t])
+	}
+	d.check.pending = true
+}
+
+// Exceptions are the findings the planners accepted, with their reasons.
+func (d *Document) Exceptions() ([]store.Exception, error) { return d.store.Exceptions() }
+
+// IsException reports whether f was marked as an exception for the geometry it has now: an
+// exception lapses when a block it was made for changes shape.
+func IsException(f validate.Finding, ex []store.Exception) (store.Exception, bool) {
+	codes := strings.Join(f.Codes, ",")
+	for _, e := range ex {
+		if e.Rule == f.Rule && strings.Join(e.Features, ",") == codes && e.GeomHash == f.GeomHash {
+			return e, true
+		}
+	}
+	return store.Exception{}, false
+}
+
+// MarkException stores f as accepted, with the planner's reason.
+func (d *Document) MarkException(f validate.Finding, reason string) error {
+	if d.store.ReadOnly() {
+		return ErrReadOnly
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return fmt.Errorf("标记例外需要填写理由 (an exception needs a reason)")
+	}
+	return d.store.Update(func(tx *store.Tx) error {
+		return tx.PutException(store.Exception{Rule: f.Rule, Features: f.Codes, GeomHash: f.GeomHash, Reason: reason, Time: time.Now()})
+	})
+}
+
+// ClearException makes f an ordinary finding again.
+func (d *Document) ClearException(f validate.Finding) error {
+	if d.store.ReadOnly() {
+		return ErrReadOnly
+	}
+	return d.store.Update(func(tx *store.Tx) error { return tx.DeleteException(f.Rule, f.Codes) })
+}
