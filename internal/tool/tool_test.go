@@ -293,6 +293,15 @@ func TestVertexDragSnapsToNeighbour(t *testing.T) {
 	if got := r.Command.Changes[0].After.Geometry[0][0][3]; got != (orb.Point{80.003, 40.1}) {
 		t.Fatalf("vertex at %v", got)
 	}
+	// Without Ctrl, a small drag does not snap back to the vertex's own old place.
+	c.apply(*r.Command)
+	s.Update("kanchqk", *r.Command.Changes[0].After)
+	c.handle(v, ev(Press, 80.003, 40.1))
+	c.handle(v, ev(Drag, 80.006, 40.1))
+	r = c.handle(v, ev(Release, 80.006, 40.1))
+	if got := r.Command.Changes[0].After.Geometry[0][0][3]; got != (orb.Point{80.006, 40.1}) {
+		t.Fatalf("vertex at %v: snapped to its own feature", got)
+	}
 }
 
 func TestVertexDeleteAndRefuse(t *testing.T) {
