@@ -16,6 +16,12 @@ const smallArea = 64 * 64
 // dotSize: a feature whose extent is under this many pixels each way is drawn as one dot.
 const dotSize = 1.5
 
+// markSize: a feature under this many pixels each way is drawn as a solid mark in its fill
+// colour, without outline. An outline would cover most of it anyway, and at overview scales
+// the colours (minerals) are what a planner reads; this also halves the cost of the
+// province view of a large plan.
+const markSize = 4.0
+
 // drawFeatures draws feats[slots] into dst through t: fills, then outlines of width pixels in
 // stroke. fill, when not nil, replaces every feature's own fill (highlights). It reports
 // whether any feature reached dst.
@@ -52,8 +58,9 @@ func (pt *painter) drawFeatures(dst *image.RGBA, t xform, feats []feat, slots []
 			dot(dst, (x0+x1)/2, (y0+y1)/2, dc)
 			continue
 		}
-		r := region(x0, y0, x1, y1, pad, bounds)
-		if r.Dx()*r.Dy() > smallArea {
+		// Classify by the whole extent, not the part in dst, so that every tile draws a
+		// feature the same way.
+		if (x1-x0)*(y1-y0) > smallArea {
 			bigSlots = append(bigSlots, s)
 			if c.A != 0 && !containsColour(bigColours, c) {
 				bigColours = append(bigColours, c)
@@ -65,8 +72,18 @@ func (pt *painter) drawFeatures(dst *image.RGBA, t xform, feats []feat, slots []
 		for _, poly := range f.geom {
 			p.addPolygon(poly, t)
 		}
+		if x1-x0 < markSize && y1-y0 < markSize {
+			mc := c
+			if mc.A < 0x60 {
+				mc = stroke
+			} else if mc.A < 0xcc {
+				mc.A = 0xcc
+			}
+			pt.fill(dst, region(x0, y0, x1, y1, 1, bounds), p, mc)
+			continue
+		}
 		pt.fill(dst, region(x0, y0, x1, y1, 1, bounds), p, c)
-		pt.stroke(dst, r, p, stroke, width)
+		pt.stroke(dst, region(x0, y0, x1, y1, pad, bounds), p, stroke, width)
 	}
 	if len(bigSlots) == 0 {
 		return drew

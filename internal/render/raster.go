@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"golang.org/x/image/vector"
@@ -89,15 +90,18 @@ func (p *path) addPolygon(poly orb.Polygon, t xform) {
 
 // painter rasterises paths into RGBA images. One per worker goroutine; not shareable.
 type painter struct {
-	z       vector.Rasterizer
-	maskBuf []byte
-	clipA   []fpt
-	clipB   []fpt
-	path    path
-	big     path
+	z        vector.Rasterizer
+	maskBuf  []byte
+	clipA    []fpt
+	clipB    []fpt
+	path     path
+	big      path
+	offV     []fpt
+	offL     []fpt
+	offR     []fpt
 	stamp    []uint32
 	stampGen uint32
-	slots   []int32
+	slots    []int32
 }
 
 // mask returns an Alpha image of w×h backed by the painter's reusable buffer.
@@ -177,9 +181,11 @@ func (pt *painter) fill(dst *image.RGBA, r image.Rectangle, p *path, c color.NRG
 	}
 }
 
-// stroke rasterises every segment of p as a quad of the given width (square caps, so that
-// joints have no gaps) into dst within r. All quads wind the same way, so where they overlap
-// the coverage saturates instead of doubling.
+// stroke rasterises the outlines of p, width pixels wide, into dst within r. A closed ring
+// becomes a band between its two offset rings (mitred, bevelled when sharp): two edges per
+// segment for the rasteriser instead of the five of a quad. Open lines are drawn as one quad
+// per segment (square caps, so joints have no gaps); all quads wind the same way, so where
+// they overlap the coverage saturates instead of doubling.
 func (pt *painter) stroke(dst *image.RGBA, r image.Rectangle, p *path, c color.NRGBA, width float64) {
 	if c.A == 0 || width <= 0 || r.Empty() || len(p.starts) == 0 {
 		return
@@ -188,19 +194,21 @@ func (pt *painter) stroke(dst *image.RGBA, r image.Rectangle, p *path, c color.N
 	pt.z.Reset(w, h)
 	ox, oy := float64(r.Min.X), float64(r.Min.Y)
 	hw := width / 2
-	g := hw + 2
+	// The clip rectangle lies well outside r: the offset bands of the edges clipping adds
+	// (and their miters, up to 3 half widths long) must not reach r.
+	g := 4*hw + 4
 	cx0, cy0, cx1, cy1 := ox-g, oy-g, ox+float64(w)+g, oy+float64(h)+g
 	drew := false
 	for i := range p.starts {
 		ring := p.ring(i)
-		n := len(ring)
-		last := n - 1
-		if p.closed[i] && (ring[0] != ring[n-1]) {
-			last = n // close the ring
+		if p.closed[i] {
+			if pt.strokeRing(ring, hw, ox, oy, cx0, cy0, cx1, cy1) {
+				drew = true
+			}
+			continue
 		}
-		for k := 0; k < last; k++ {
-			a, b := ring[k], ring[(k+1)%n]
-			a, b, ok := clipSegment(a, b, cx0, cy0, cx1, cy1)
+		for k := 0; k+1 < len(ring); k++ {
+			a, b, ok := clipSegment(ring[k], ring[k+1], cx0, cy0, cx1, cy1)
 			if !ok {
 				continue
 			}
@@ -226,6 +234,72 @@ func (pt *painter) stroke(dst *image.RGBA, r image.Rectangle, p *path, c color.N
 	}
 }
 
+// strokeRing adds the band of half width hw around a closed ring to the rasteriser: the left
+// offset ring forward and the right offset ring backward, so that winding cancels inside.
+// Rings reaching outside the clip rectangle are first clipped (the band is clipped with a
+// guard wider than hw, so the cut edges are never seen).
+func (pt *painter) strokeRing(ring []fpt, hw, ox, oy, cx0, cy0, cx1, cy1 float64) bool {
+	ring = pt.clipRing(ring, cx0, cy0, cx1, cy1)
+	// Drop the closing duplicate and repeated points.
+	v := pt.offV[:0]
+	for _, q := range ring {
+		if len(v) > 0 && math.Abs(q.x-v[len(v)-1].x) < 1e-9 && math.Abs(q.y-v[len(v)-1].y) < 1e-9 {
+			continue
+		}
+		v = append(v, q)
+	}
+	for len(v) > 1 && math.Abs(v[0].x-v[len(v)-1].x) < 1e-9 && math.Abs(v[0].y-v[len(v)-1].y) < 1e-9 {
+		v = v[:len(v)-1]
+	}
+	pt.offV = v
+	n := len(v)
+	if n < 2 {
+		return false
+	}
+	// One orientation for every ring, so that all bands wind the same way and saturate where
+	// they cross instead of cancelling.
+	if signedArea(v) < 0 {
+		slices.Reverse(v)
+	}
+	left, right := pt.offL[:0], pt.offR[:0]
+	for i := 0; i < n; i++ {
+		a, b, c := v[(i+n-1)%n], v[i], v[(i+1)%n]
+		d0x, d0y := b.x-a.x, b.y-a.y
+		d1x, d1y := c.x-b.x, c.y-b.y
+		l0, l1 := math.Hypot(d0x, d0y), math.Hypot(d1x, d1y)
+		n0x, n0y := -d0y/l0, d0x/l0
+		n1x, n1y := -d1y/l1, d1x/l1
+		mx, my := n0x+n1x, n0y+n1y
+		ml := math.Hypot(mx, my)
+		cos := 0.0
+		if ml > 1e-9 {
+			mx, my = mx/ml, my/ml
+			cos = mx*n0x + my*n0y
+		}
+		if cos < 0.35 { // sharp turn (or a spike): bevel instead of a long miter
+			left = append(left, fpt{b.x + n0x*hw, b.y + n0y*hw}, fpt{b.x + n1x*hw, b.y + n1y*hw})
+			right = append(right, fpt{b.x - n0x*hw, b.y - n0y*hw}, fpt{b.x - n1x*hw, b.y - n1y*hw})
+			continue
+		}
+		k := hw / cos
+		left = append(left, fpt{b.x + mx*k, b.y + my*k})
+		right = append(right, fpt{b.x - mx*k, b.y - my*k})
+	}
+	pt.offL, pt.offR = left, right
+	pt.z.MoveTo(float32(left[0].x-ox), float32(left[0].y-oy))
+	for _, q := range left[1:] {
+		pt.z.LineTo(float32(q.x-ox), float32(q.y-oy))
+	}
+	pt.z.ClosePath()
+	last := right[len(right)-1]
+	pt.z.MoveTo(float32(last.x-ox), float32(last.y-oy))
+	for k := len(right) - 2; k >= 0; k-- {
+		pt.z.LineTo(float32(right[k].x-ox), float32(right[k].y-oy))
+	}
+	pt.z.ClosePath()
+	return true
+}
+
 // blendMask draws the rasteriser's coverage into a mask with the SIMD fast path and blends c
 // through it into dst at r, skipping uncovered pixels.
 func (pt *painter) blendMask(dst *image.RGBA, r image.Rectangle, c color.NRGBA) {
@@ -242,7 +316,13 @@ func (pt *painter) blendMask(dst *image.RGBA, r image.Rectangle, c color.NRGBA) 
 			if mv == 0 {
 				continue
 			}
-			blendPx(d[4*x:4*x+4], pr, pg, pb, pa, uint32(mv))
+			i := 4 * x
+			px := d[i : i+4 : i+4]
+			if mv == 255 && pa == 255 {
+				px[0], px[1], px[2], px[3] = byte(pr), byte(pg), byte(pb), 255
+				continue
+			}
+			blendPx(px, pr, pg, pb, pa, uint32(mv))
 		}
 	}
 }
