@@ -434,17 +434,22 @@ func (w *worker) checkProtected(ft *feat, out *[]Finding) {
 	}
 }
 
+// checkZoneMinerals asks whether the block's mineral is one its zones plan for. A block sits in
+// nested zones (a belt of 两环八带 holds a base, which holds a planning area), each with its own
+// planned minerals; the block agrees with the plan when any zone holding it lists its mineral,
+// and is reported once, naming those zones, when none does.
 func (w *worker) checkZoneMinerals(ft *feat, out *[]Finding) {
 	e, r := w.e, &w.e.rules
 	kz := minerals(ft.f.Attrs.String("KZ"))
 	if len(kz) == 0 {
 		return
 	}
+	var names, planned []string
 	for _, t := range r.MineralZoneLayers {
 		for _, id := range w.candidates(t, ft.b) {
 			z := e.layers[t].feats[id]
-			planned := minerals(z.f.Attrs.String("ZYKZ"))
-			if len(planned) == 0 {
+			zp := minerals(z.f.Attrs.String("ZYKZ"))
+			if len(zp) == 0 {
 				continue
 			}
 			_, a, err := w.inside(ft, t, id)
@@ -455,22 +460,43 @@ func (w *worker) checkZoneMinerals(ft *feat, out *[]Finding) {
 			if a <= r.OverlapTolerance {
 				continue
 			}
-			match := false
-			for _, m := range kz {
-				for _, p := range planned {
-					// Loose on purpose: 铜镍 plans 铜, 砂金 is gold, 金矿 is 金.
-					mm, pp := strings.TrimSuffix(m, "矿"), strings.TrimSuffix(p, "矿")
-					if sameMineral(m, p) || strings.Contains(pp, mm) || strings.Contains(mm, pp) {
-						match = true
-					}
-				}
+			if mineralPlanned(kz, zp) {
+				return
 			}
-			if !match {
-				*out = append(*out, e.newFinding("R07", fmt.Sprintf("zone-%s#%d", t, id), Warning, []*feat{ft}, ft.f.Geometry, 0, 0, "",
-					fmt.Sprintf("%s 矿种 %s 不在%s %s 的规划矿种（%s）内", e.label(ft), strings.Join(kz, "、"), e.layerName(t), z.code, strings.Join(planned, "、"))))
+			names = append(names, e.layerName(t)+" "+z.code)
+			planned = append(planned, zp...)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	*out = append(*out, e.newFinding("R07", "zone-minerals", Warning, []*feat{ft}, ft.f.Geometry, 0, 0, "",
+		fmt.Sprintf("%s 矿种 %s 不在所在分区（%s）的规划矿种（%s）内", e.label(ft), strings.Join(kz, "、"), strings.Join(names, "、"), strings.Join(dedupe(planned), "、"))))
+}
+
+func mineralPlanned(kz, planned []string) bool {
+	for _, m := range kz {
+		for _, p := range planned {
+			// Loose on purpose: 铜镍 plans 铜, 砂金 is gold, 金矿 is 金.
+			mm, pp := strings.TrimSuffix(m, "矿"), strings.TrimSuffix(p, "矿")
+			if sameMineral(m, p) || strings.Contains(pp, mm) || strings.Contains(mm, pp) {
+				return true
 			}
 		}
 	}
+	return false
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (w *worker) checkReserve(ft *feat, out *[]Finding) {

@@ -220,6 +220,8 @@ func TestR07Minerals(t *testing.T) {
 	}
 	fs := run(t, map[string][]plan.Feature{
 		"nyzyjd": {zone(1, "NY01", "煤、铜、金", bigZone)},
+		// C8 (萤石) lies in NY01, which does not plan it, and in GH01, which does: no finding.
+		"gjghkq": {zone(1, "GH01", "萤石", g(7))},
 		"yjjbnt": {{ID: 1, Geometry: g(5), Attrs: plan.Attrs{}}},
 		"kaicqk": {
 			block(1, "C1", "汞", g(0)),
@@ -229,6 +231,7 @@ func TestR07Minerals(t *testing.T) {
 			block(5, "C5", "铜", g(4)),
 			block(6, "C6", "砖瓦用粘土", g(5)),
 			block(7, "C7", "煤", g(6), "BZ", "含砷超标", "ZXGM", 60.0),
+			block(8, "C8", "萤石", g(7)),
 		},
 	}, DefaultRules(plan.LevelProvince))
 	keys := map[string]Severity{}
@@ -238,10 +241,10 @@ func TestR07Minerals(t *testing.T) {
 	want := map[string]Severity{
 		"R07/prohibited:C1":     Error,
 		"R07/restricted:C2":     Warning,
-		"R07/zone-nyzyjd#1:C1":  Warning,
-		"R07/zone-nyzyjd#1:C2":  Warning,
+		"R07/zone-minerals:C1":  Warning,
+		"R07/zone-minerals:C2":  Warning,
 		"R07/placer:C3":         Error,
-		"R07/zone-nyzyjd#1:C6":  Warning,
+		"R07/zone-minerals:C6":  Warning,
 		"R07/prohibited-可耕地:C6": Error,
 		"R07/coal-砷:C7":         Error,
 	}
