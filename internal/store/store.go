@@ -128,6 +128,9 @@ func dsn(path string, readOnly, immutable bool) string {
 	// the user saw applied, even on power loss (NORMAL in WAL only survives a process crash).
 	q.Set("_synchronous", "FULL")
 	q.Set("_txlock", "immediate")
+	// 64 MiB page cache: a bulk import touches R-tree nodes all over the index; with the
+	// default 2 MiB they are spilled and re-read many times.
+	q.Set("_cache_size", "-65536")
 	if readOnly {
 		q.Set("mode", "ro")
 	}
