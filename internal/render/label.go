@@ -195,8 +195,8 @@ func (m *Map) drawLabels(img *image.RGBA, t xform, f frame) {
 				continue
 			}
 			cx, cy := t.pt(ft.lp)
-			r := image.Rect(int(math.Round(cx))-lw/2, int(math.Round(cy))-lh/2, 0, 0)
-			r.Max = r.Min.Add(image.Pt(lw, lh))
+			min := image.Pt(int(math.Round(cx))-lw/2, int(math.Round(cy))-lh/2)
+			r := image.Rectangle{Min: min, Max: min.Add(image.Pt(lw, lh))}
 			if !r.In(img.Rect) {
 				continue
 			}
