@@ -82,7 +82,7 @@ func (w *world) check(cells []cell, k plan.BlockKind, mineral string, o placeOpt
 		} else if !sameInts(sig, ci.sig) {
 			return nil, false
 		}
-		if w.occ[c] != 0 && !o.shareWith[c] {
+		if w.occ[c] != 0 {
 			return nil, false
 		}
 		if k == plan.Mining {
@@ -385,7 +385,7 @@ func (w *world) plant() ([]*block, error) {
 				coreCells = append(coreCells, cell{c, r})
 			}
 		}
-		var cells, sig []cell
+		var cells []cell
 		var zs []int
 		for t := 0; t < 20000 && cells == nil; t++ {
 			a := coreCells[w.rng.IntN(len(coreCells))]
@@ -394,7 +394,6 @@ func (w *world) plant() ([]*block, error) {
 				cells, zs = cs, s
 			}
 		}
-		_ = sig
 		if cells == nil {
 			return nil, fmt.Errorf("planting R06: the 卡拉麦里 core zone holds no 2×2 cells of a coal zone")
 		}
@@ -502,9 +501,6 @@ func (w *world) plant() ([]*block, error) {
 	}
 	return out, nil
 }
-
-// The R02 pair shares cells: commit marks the first owner only, and check lets the second in
-// through shareWith. Placing the pair inside one free 4×4 square keeps both clear of others.
 
 // codes gives every block its QKBH: T/C + county code + serial per county and kind, numbered
 // north to south, west to east. Then it plants R11 by giving one exploration block the code of

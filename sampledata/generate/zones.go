@@ -258,21 +258,25 @@ func zdkaicqSpecs(rng *rand.Rand, parents []*zone) []zoneSpec {
 			cands = append(cands, z)
 		}
 	}
+	// the parts of the multi-part coal base are named after their coal fields
+	coalParts := []string{"准东", "吐哈", "伊犁", "库拜"}
+	numerals := []string{"", "", "二", "三", "四", "五", "六", "七", "八", "九"}
 	for i := 0; len(out) < 75; i++ {
-		par := cands[(i*7)%len(cands)]
-		part := par.Geom[rng.IntN(len(par.Geom))]
+		par := cands[i%len(cands)]
+		pi := rng.IntN(len(par.Geom))
+		part := par.Geom[pi]
 		c := centroid(orb.MultiPolygon{orb.Polygon{part[0]}})
 		b := part.Bound()
 		c[0] += (rng.Float64() - 0.5) * (b.Max[0] - b.Min[0]) * 0.3
 		c[1] += (rng.Float64() - 0.5) * (b.Max[1] - b.Min[1]) * 0.3
 		base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(par.Name, "国家规划矿区"), "能源资源基地"), "矿")
+		if len(par.Geom) == len(coalParts) {
+			base = coalParts[pi] + "煤炭"
+		}
 		used[base]++
 		name := base + "重点开采区"
-		if used[base] > 1 {
-			name = fmt.Sprintf("%s%s重点开采区", base, []string{"", "", "二", "三", "四", "五", "六"}[min(used[base], 6)])
-			if used[base] == 2 {
-				name = base + "二号重点开采区"
-			}
+		if n := used[base]; n > 1 {
+			name = base + numerals[min(n, len(numerals)-1)] + "号重点开采区"
 		}
 		out = append(out, zoneSpec{Layer: "zdkaicq", Code: fmt.Sprintf("ZC%02d", len(out)+1), Name: name,
 			ZYKZ: par.ZYKZ, BZ: "示意",
