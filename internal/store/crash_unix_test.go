@@ -74,6 +74,15 @@ func TestCrashLosesNoCommit(t *testing.T) {
 	if _, err := os.Stat(path + "-wal"); err != nil {
 		t.Fatalf("expected a -wal left by the crash: %v", err)
 	}
+	// A reader sees the committed edits still in the -wal.
+	r, err := Open(path, OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fs, _, err := r.ReadLayer("kanchqk"); err != nil || len(fs) != crashEdits {
+		t.Fatalf("read-only after crash: %d features, %v", len(fs), err)
+	}
+	r.Close()
 	s, err = Open(path, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)

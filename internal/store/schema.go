@@ -386,8 +386,9 @@ func (s *Store) Tables() ([]TableInfo, error) {
 	return out, nil
 }
 
-// refreshExtents recomputes gpkg_contents extents of the tables written in this session from
-// their R-trees (edits only ever grow the stored extent; a delete may shrink it).
+// refreshExtents recomputes gpkg_contents extents of the tables where a geometry was replaced
+// or deleted in this session (inserts keep the extent exact as they go). The R-tree holds
+// float32 boxes rounded outward, so the result may be larger by ~1e-5°, never smaller.
 func (s *Store) refreshExtents(tables map[string]bool) error {
 	ctx := context.Background()
 	tx, err := s.db.BeginTx(ctx, nil)

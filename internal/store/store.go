@@ -74,7 +74,7 @@ type Store struct {
 
 	mu      sync.Mutex
 	schemas map[string]*tableSchema
-	dirty   map[string]bool // tables written in this session; extents recomputed on Close
+	dirty   map[string]bool // tables whose extent may have shrunk; recomputed on Close
 	closed  bool
 }
 

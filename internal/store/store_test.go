@@ -186,8 +186,12 @@ func TestCreateNeverOverwrites(t *testing.T) {
 func TestRoundTrip(t *testing.T) {
 	s, path := newStore(t, "kanchqk")
 	in := sampleFeatures()
-	if err := s.InsertMany("kanchqk", in, nil); err != nil {
+	var done []int
+	if err := s.InsertMany("kanchqk", in, func(n int) { done = append(done, n) }); err != nil {
 		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(done, []int{3}) {
+		t.Fatalf("progress calls %v", done)
 	}
 	if in[0].ID != 1 || in[2].ID != 3 {
 		t.Fatalf("IDs not written back: %d %d", in[0].ID, in[2].ID)
@@ -211,6 +215,10 @@ func TestRoundTrip(t *testing.T) {
 	got, fields, err := s.ReadLayer("kanchqk")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Inserts only: the stored extent is exact.
+	if ti, _ := s.Tables(); len(ti) != 1 || ti[0].Bound != (orb.Bound{Min: orb.Point{80, 40}, Max: orb.Point{86.2, 45.2}}) {
+		t.Fatalf("tables = %+v", ti)
 	}
 	if len(got) != 4 {
 		t.Fatalf("%d features", len(got))
@@ -266,7 +274,6 @@ func TestBadAttributeRejected(t *testing.T) {
 
 func TestPutDeleteGet(t *testing.T) {
 	s, _ := newStore(t, "kaicqk")
-	defer s.Close()
 	a := plan.Feature{Geometry: orb.MultiPolygon{{square(88, 43, 0.1)}}, Attrs: plan.Attrs{"QKBH": "C1"}}
 	if err := s.Update(func(tx *Tx) error { return tx.Insert("kaicqk", &a) }); err != nil {
 		t.Fatal(err)
@@ -327,6 +334,26 @@ func TestPutDeleteGet(t *testing.T) {
 	if minx < 87.99 || minx > 88.0 {
 		t.Fatalf("rtree minx = %v, want ~88", minx)
 	}
+	// A deleted feature shrinks the extent when the project is closed.
+	if err := s.Update(func(tx *Tx) error { return tx.Delete("kaicqk", a.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(func(tx *Tx) error {
+		f := plan.Feature{Geometry: orb.MultiPolygon{{square(90, 44, 1)}}, Attrs: plan.Attrs{"QKBH": "C9"}}
+		return tx.Insert("kaicqk", &f)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(s.Path(), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ti, _ := s.Tables()
+	if b := ti[0].Bound; b.Min[0] < 89.999 || b.Min[0] > 90 || b.Max[0] < 91 || b.Max[0] > 91.001 {
+		t.Fatalf("extent after delete: %v", b)
+	}
 }
 
 func TestRollbackOnError(t *testing.T) {
@@ -385,7 +412,13 @@ func TestJournalSettingsExceptionsMeta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Update(func(tx *Tx) error { return tx.ReplaceJournal(seqs[1], "改属性", []byte(`{"op":"merged"}`)) }); err != nil {
+		t.Fatal(err)
+	}
 	j, err := s.Journal()
+	if err == nil && len(j) == 3 && string(j[1].Payload) != `{"op":"merged"}` {
+		t.Fatalf("ReplaceJournal: %s", j[1].Payload)
+	}
 	if err != nil || len(j) != 3 || j[1].Label != "改属性" || string(j[0].Payload) != `{"op":"画区块"}` || !j[2].Undone || j[1].Undone || j[0].Time.IsZero() {
 		t.Fatalf("journal = %+v, %v", j, err)
 	}
@@ -631,7 +664,11 @@ func TestC10GDALFile(t *testing.T) {
 		}
 		f := fs[0]
 		f.Attrs["KZ"] = "银"
-		return tx.Put("kanchqk", f)
+		if err := tx.Put("kanchqk", f); err != nil {
+			return err
+		}
+		_, err := tx.AppendJournal("改属性", []byte(`{"kz":"银"}`))
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

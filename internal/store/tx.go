@@ -24,6 +24,8 @@ type Tx struct {
 type touchedTable struct {
 	bound    orb.Bound
 	hasBound bool
+	// shrink: a geometry was replaced or deleted, so the stored extent may now be too big.
+	shrink bool
 }
 
 // Update runs fn in one write transaction (BEGIN IMMEDIATE): all of it is committed, or on an
@@ -67,8 +69,10 @@ func (s *Store) Update(fn func(tx *Tx) error) (err error) {
 		return s.mapErr(err)
 	}
 	s.mu.Lock()
-	for t := range tx.touched {
-		s.dirty[t] = true
+	for t, tt := range tx.touched {
+		if tt.shrink {
+			s.dirty[t] = true
+		}
 	}
 	s.mu.Unlock()
 	return nil
@@ -287,12 +291,14 @@ func (tx *Tx) Put(table string, f plan.Feature) error {
 	if err != nil {
 		return fmt.Errorf("update %s feature %d: %w", ts.name, f.ID, tx.s.mapErr(err))
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	n, _ := res.RowsAffected()
+	if n == 0 {
 		if _, err := tx.tx.Exec(insertSQL(ts, true), append([]any{f.ID}, vals...)...); err != nil {
 			return fmt.Errorf("insert into %s feature %d: %w", ts.name, f.ID, tx.s.mapErr(err))
 		}
 	}
 	tx.touch(ts.name, f.Geometry.Bound(), !isEmptyMP(f.Geometry))
+	tx.touched[ts.name].shrink = tx.touched[ts.name].shrink || n > 0
 	return nil
 }
 
@@ -310,6 +316,7 @@ func (tx *Tx) Delete(table string, id int64) error {
 		return fmt.Errorf("delete %s feature %d: %w", ts.name, id, ErrNotFound)
 	}
 	tx.touch(ts.name, orb.Bound{}, false)
+	tx.touched[ts.name].shrink = true
 	return nil
 }
 
