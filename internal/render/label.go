@@ -53,7 +53,7 @@ func SetLabelFont(ttf []byte) error {
 	var face font.Face
 	if f != nil {
 		var err error
-		face, err = opentype.NewFace(f, &opentype.FaceOptions{Size: labelSize, DPI: 72, Hinting: font.HintingFull})
+		face, err = newFace(f, labelSize, font.HintingFull)
 		if err != nil {
 			return fmt.Errorf("label font: %w", err)
 		}

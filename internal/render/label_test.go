@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"image"
 	"os"
 	"testing"
@@ -98,5 +99,50 @@ func TestLabelPoint(t *testing.T) {
 	}
 	if _, ok := labelPoint(orb.MultiPolygon{{orb.Ring{{0, 0}, {1, 1}, {0, 0}}}}); ok {
 		t.Error("degenerate polygon has a label point")
+	}
+}
+
+func TestRenderPoster(t *testing.T) {
+	m, v := scene()
+	v.Width, v.Height = 480, 400
+	opt := PosterOptions{Title: "新疆矿产资源规划图", DPI: 96, Note: "示意",
+		Legend: []LegendEntry{{Label: "勘查开发区", Fill: zoneStyle().Fill, Stroke: zoneStyle().Stroke}}}
+	// Without a font: graphics only, and the map is still there.
+	img, err := m.RenderPoster(context.Background(), v, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Scale bar: black left half at the bottom right.
+	_, bar, _ := ScaleBar(v, 160)
+	if c := img.RGBAAt(v.Width-12-bar+4, v.Height-12-3); bar < 50 || c.R > 0x40 {
+		t.Errorf("scale bar missing: %v", c)
+	}
+	if err := SetLabelFont(testFont(t)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { SetLabelFont(nil) })
+	img, err = m.RenderPoster(context.Background(), v, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := darkIn(img, image.Rect(100, 0, 380, 40)); n < 50 {
+		t.Errorf("title: %d dark pixels", n)
+	}
+	red := 0
+	for x := 200; x < 280; x++ {
+		for y := 40; y < 70; y++ {
+			if c := img.RGBAAt(x, y); c.R > 0x90 && c.G < 0x40 {
+				red++
+			}
+		}
+	}
+	if red < 10 {
+		t.Errorf("note 示意: %d red pixels", red)
+	}
+	golden(t, "poster.png", img)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.RenderPoster(ctx, v, opt); err == nil {
+		t.Error("cancelled poster: no error")
 	}
 }
