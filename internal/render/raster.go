@@ -67,6 +67,9 @@ func (p *path) addRing(r []orb.Point, t xform, hole, closed bool) {
 	lx, ly := math.Inf(1), math.Inf(1)
 	for i, q := range r {
 		x, y := t.pt(q)
+		if x-x != 0 || y-y != 0 { // NaN or infinite: bad data must not reach the rasteriser
+			continue
+		}
 		if math.Abs(x-lx) < simplifyPx && math.Abs(y-ly) < simplifyPx && i != len(r)-1 {
 			continue
 		}
