@@ -36,6 +36,12 @@ var errBadBlob = errors.New("not a GeoPackage geometry blob")
 // a feature have no geometry, and NULL keeps it out of the R-tree. asPolygon writes a single
 // polygon as WKB Polygon, for tables declared POLYGON.
 func encodeGeometry(mp orb.MultiPolygon, srsID int32, asPolygon bool) ([]byte, error) {
+	return encodeGeometryZM(mp, srsID, asPolygon, false, false)
+}
+
+// encodeGeometryZM also serves tables declared with z = 1 or m = 1 (GDAL's POLYGON Z layers),
+// where every geometry must carry those ordinates: they are written as 0.
+func encodeGeometryZM(mp orb.MultiPolygon, srsID int32, asPolygon, z, m bool) ([]byte, error) {
 	if isEmptyMP(mp) {
 		return nil, nil
 	}
@@ -66,10 +72,62 @@ func encodeGeometry(mp orb.MultiPolygon, srsID int32, asPolygon bool) ([]byte, e
 		binary.LittleEndian.PutUint64(tmp[:], math.Float64bits(v))
 		buf.Write(tmp[:])
 	}
+	if z || m {
+		writeWKBZM(&buf, mp, asPolygon, z, m)
+		return buf.Bytes(), nil
+	}
 	if err := wkb.NewEncoder(&buf).SetByteOrder(binary.LittleEndian).Encode(g); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// writeWKBZM writes little-endian ISO WKB with Z and/or M ordinates set to 0.
+func writeWKBZM(buf *bytes.Buffer, mp orb.MultiPolygon, asPolygon, z, m bool) {
+	off := uint32(0)
+	extra := 0
+	switch {
+	case z && m:
+		off, extra = 3000, 2
+	case z:
+		off, extra = 1000, 1
+	case m:
+		off, extra = 2000, 1
+	}
+	var tmp [8]byte
+	u32 := func(v uint32) {
+		binary.LittleEndian.PutUint32(tmp[:4], v)
+		buf.Write(tmp[:4])
+	}
+	f64 := func(v float64) {
+		binary.LittleEndian.PutUint64(tmp[:], math.Float64bits(v))
+		buf.Write(tmp[:])
+	}
+	poly := func(p orb.Polygon) {
+		buf.WriteByte(1)
+		u32(off + wkbPolygon)
+		u32(uint32(len(p)))
+		for _, r := range p {
+			u32(uint32(len(r)))
+			for _, pt := range r {
+				f64(pt[0])
+				f64(pt[1])
+				for i := 0; i < extra; i++ {
+					f64(0)
+				}
+			}
+		}
+	}
+	if asPolygon {
+		poly(mp[0])
+		return
+	}
+	buf.WriteByte(1)
+	u32(off + wkbMultiPoly)
+	u32(uint32(len(mp)))
+	for _, p := range mp {
+		poly(p)
+	}
 }
 
 func wkbSize(mp orb.MultiPolygon) int {

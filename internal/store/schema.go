@@ -248,6 +248,7 @@ type tableSchema struct {
 	geom       string
 	geomType   string
 	srid       int
+	z, m       int // gpkg_geometry_columns: 0 prohibited, 1 mandatory, 2 optional
 	fields     []plan.Field
 	allCols    []string // every column but pk and geom, including ones the plan cannot hold
 }
@@ -284,10 +285,10 @@ func (s *Store) schemaOf(q queryer, table string) (*tableSchema, error) {
 func loadSchema(q queryer, table string) (*tableSchema, error) {
 	ts := &tableSchema{}
 	var ident sql.NullString
-	err := q.QueryRow(`SELECT c.table_name, c.identifier, g.column_name, g.geometry_type_name, g.srs_id
+	err := q.QueryRow(`SELECT c.table_name, c.identifier, g.column_name, g.geometry_type_name, g.srs_id, g.z, g.m
 		FROM gpkg_contents c JOIN gpkg_geometry_columns g ON lower(g.table_name) = lower(c.table_name)
 		WHERE lower(c.table_name) = lower(?) AND c.data_type = 'features'`, table).
-		Scan(&ts.name, &ident, &ts.geom, &ts.geomType, &ts.srid)
+		Scan(&ts.name, &ident, &ts.geom, &ts.geomType, &ts.srid, &ts.z, &ts.m)
 	if err == sql.ErrNoRows {
 		return nil, fmt.Errorf("layer %q is not a feature table of this project", table)
 	}

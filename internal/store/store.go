@@ -38,6 +38,8 @@ const (
 	busyMillis = 5000
 	// probeMillis bounds how long Open waits for another writer before reporting ErrLocked.
 	probeMillis = 1000
+	// maxConns: one writer plus readers (the UI, validation) at a time; WAL lets them overlap.
+	maxConns = 4
 )
 
 func init() {
@@ -109,6 +111,7 @@ func create(path string, meta plan.Meta) (*Store, error) {
 		lock.release()
 		return nil, err
 	}
+	db.SetMaxOpenConns(maxConns)
 	s := &Store{path: path, db: db, lock: lock, schemas: map[string]*tableSchema{}, dirty: map[string]bool{}}
 	if err := s.initSchema(meta); err != nil {
 		s.closeDB()
@@ -189,6 +192,7 @@ func Open(path string, opt OpenOptions) (*Store, error) {
 		s.lock.release()
 		return nil, err
 	}
+	s.db.SetMaxOpenConns(maxConns)
 	if ro {
 		if err := s.db.Ping(); err != nil {
 			s.closeDB()

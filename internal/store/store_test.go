@@ -769,3 +769,53 @@ func TestGeometryKinds(t *testing.T) {
 		t.Fatal("linestring accepted")
 	}
 }
+
+// A GDAL layer declared POLYGON with mandatory Z and a Chinese column name: read (Z dropped)
+// and written back (single polygons, Z = 0) so that the file stays valid.
+func TestGDALPolygonZLayer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "polyz.gpkg")
+	src, err := os.ReadFile("testdata/gdal_polygon_z.gpkg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(path, src, 0o644)
+	s, err := Open(path, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, fields, err := s.ReadLayer("zones")
+	if err != nil || len(fs) != 2 || len(fields) != 2 || fields[1].Type != plan.FieldInt {
+		t.Fatalf("read: %v %+v %v", fs, fields, err)
+	}
+	want := orb.MultiPolygon{{{{80, 40}, {81, 40}, {81, 41}, {80, 40}}}}
+	if !reflect.DeepEqual(fs[0].Geometry, want) || fs[0].Attrs["名称"] != "甲" || fs[0].Attrs["n"] != int64(1) || fs[1].Geometry != nil {
+		t.Fatalf("features = %+v", fs)
+	}
+	err = s.Update(func(tx *Tx) error {
+		f := plan.Feature{Geometry: orb.MultiPolygon{{square(82, 41, 1)}}, Attrs: plan.Attrs{"名称": "丙", "n": int64(3)}}
+		if err := tx.Insert("zones", &f); err != nil {
+			return err
+		}
+		two := plan.Feature{Geometry: orb.MultiPolygon{{square(1, 1, 1)}, {square(3, 3, 1)}}}
+		if err := tx.Insert("zones", &two); err == nil || !strings.Contains(err.Error(), "2 parts") {
+			t.Fatalf("multipart into POLYGON layer: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = Open(path, OpenOptions{ReadOnly: true})
+	fs, _, _ = s.ReadLayer("zones")
+	s.Close()
+	if len(fs) != 3 || !reflect.DeepEqual(fs[2].Geometry, orb.MultiPolygon{{square(82, 41, 1)}}) {
+		t.Fatalf("after write: %+v", fs)
+	}
+	gpkgCheck(t, path)
+	if out := ogrinfo(t, "-ro", "-al", path); !strings.Contains(out, "名称 (String) = 丙") || !strings.Contains(out, "POLYGON Z ((82 41 0") {
+		t.Fatalf("ogrinfo:\n%s", out)
+	}
+}

@@ -133,9 +133,9 @@ func (tx *Tx) ensureApp() error {
 
 // rowValues returns geometry blob and attribute values in the order of ts.fields.
 func rowValues(ts *tableSchema, f *plan.Feature) ([]any, error) {
-	blob, err := encodeGeometry(f.Geometry, int32(ts.srid), strings.EqualFold(ts.geomType, "POLYGON"))
+	blob, err := encodeGeometryZM(f.Geometry, int32(ts.srid), strings.EqualFold(ts.geomType, "POLYGON"), ts.z == 1, ts.m == 1)
 	if err != nil {
-		return nil, fmt.Errorf("%s feature %d: %w", ts.name, f.ID, err)
+		return nil, fmt.Errorf("%s %s: %w", ts.name, featureName(f.ID), err)
 	}
 	vals := make([]any, 0, len(ts.fields)+1)
 	if blob == nil {
@@ -154,18 +154,25 @@ func rowValues(ts *tableSchema, f *plan.Feature) ([]any, error) {
 		}
 		cv, err := toSQL(v)
 		if err != nil {
-			return nil, fmt.Errorf("%s feature %d field %s: %w", ts.name, f.ID, fd.Name, err)
+			return nil, fmt.Errorf("%s %s field %s: %w", ts.name, featureName(f.ID), fd.Name, err)
 		}
 		vals = append(vals, cv)
 	}
 	if used < len(f.Attrs) {
 		for k := range f.Attrs {
 			if !hasField(ts, k) {
-				return nil, fmt.Errorf("%s feature %d: layer has no field %q; add it with AddFields first", ts.name, f.ID, k)
+				return nil, fmt.Errorf("%s %s: layer has no field %q; add it with AddFields first", ts.name, featureName(f.ID), k)
 			}
 		}
 	}
 	return vals, nil
+}
+
+func featureName(id int64) string {
+	if id <= 0 {
+		return "new feature"
+	}
+	return fmt.Sprintf("feature %d", id)
 }
 
 func lookupFold(a plan.Attrs, name string) (any, bool) {
