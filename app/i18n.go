@@ -1,0 +1,66 @@
+package main
+
+import (
+	"embed"
+	"io/fs"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2/lang"
+)
+
+// The UI strings are written in Chinese in the code and used as translation keys; the
+// translation files give the English (and, for completeness, the Chinese) text. Every key
+// used in the code must be in both files (TestTranslationsComplete): a key missing from the
+// language in use makes Fyne log an error on stderr.
+//
+//go:embed translations
+var translations embed.FS
+
+// chineseUI says whether the UI speaks Chinese: when the locale is Chinese, and also when no
+// locale is set (C, POSIX or nothing), because the users are Chinese planning offices.
+// English is used when the locale names another language. The variables are read in the
+// order go-locale (Fyne's locale lookup) reads them.
+func chineseUI(getenv func(string) string) bool {
+	loc := ""
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			loc = v
+			break
+		}
+	}
+	if loc == "C" || loc == "POSIX" || strings.HasPrefix(loc, "C.") {
+		return true
+	}
+	if l := getenv("LANGUAGE"); l != "" {
+		loc = l
+	}
+	if loc == "" {
+		return true
+	}
+	return strings.HasPrefix(strings.ToLower(loc), "zh")
+}
+
+// setupLanguage loads the translations. For a Chinese UI only the Chinese file is loaded:
+// with no locale set Fyne picks English, finds no English text for our keys and shows the
+// keys, which are the Chinese text — without logging a missing translation.
+func setupLanguage() error {
+	if chineseUI(os.Getenv) {
+		sub, err := fs.Sub(translations, "translations")
+		if err != nil {
+			return err
+		}
+		data, err := fs.ReadFile(sub, "kuanggui.zh_Hans.json")
+		if err != nil {
+			return err
+		}
+		return lang.AddTranslationsForLocale(data, "zh-Hans")
+	}
+	return lang.AddTranslationsFS(translations, "translations")
+}
+
+// tr translates a UI string (its Chinese text is the key); data fills {{.Name}} fields.
+func tr(key string, data ...any) string { return lang.L(key, data...) }
+
+// trData is the template data of tr.
+type trData = map[string]any
