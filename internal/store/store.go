@@ -78,6 +78,8 @@ type Store struct {
 	schemas map[string]*tableSchema
 	dirty   map[string]bool // tables whose extent may have shrunk; recomputed on Close
 	closed  bool
+	// appReady: the kg_ tables are known to exist, so a Tx need not check again.
+	appReady bool
 }
 
 // Create makes a new, empty project at path. It never overwrites: ErrExists if the path exists.

@@ -45,7 +45,10 @@ func (s *Store) Update(fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return s.mapErr(err)
 	}
-	tx := &Tx{s: s, tx: sqlTx, touched: map[string]*touchedTable{}}
+	s.mu.Lock()
+	appReady := s.appReady
+	s.mu.Unlock()
+	tx := &Tx{s: s, tx: sqlTx, touched: map[string]*touchedTable{}, appOK: appReady}
 	defer func() {
 		if p := recover(); p != nil {
 			sqlTx.Rollback()
@@ -69,6 +72,7 @@ func (s *Store) Update(fn func(tx *Tx) error) (err error) {
 		return s.mapErr(err)
 	}
 	s.mu.Lock()
+	s.appReady = s.appReady || tx.appOK
 	for t, tt := range tx.touched {
 		if tt.shrink {
 			s.dirty[t] = true
