@@ -17,9 +17,10 @@ const smallArea = 64 * 64
 const dotSize = 1.5
 
 // markSize: a feature under this many pixels each way is drawn as a solid mark in its fill
-// colour, without outline. An outline would cover most of it anyway, and at overview scales
-// the colours (minerals) are what a planner reads; this also halves the cost of the
-// province view of a large plan.
+// colour, without outline: its bounding box, antialiased, at the coverage of the polygon
+// (area / box area). An outline would cover most of it anyway, at overview scales the
+// colours (minerals) are what a planner reads, and blocks are mostly 1′ cells, nearly
+// rectangles. This keeps the province view of a large plan cheap.
 const markSize = 4.0
 
 // drawFeatures draws feats[slots] into dst through t: fills, then outlines of width pixels in
@@ -67,11 +68,6 @@ func (pt *painter) drawFeatures(dst *image.RGBA, t xform, feats []feat, slots []
 			}
 			continue
 		}
-		p := &pt.path
-		p.reset()
-		for _, poly := range f.geom {
-			p.addPolygon(poly, t)
-		}
 		if x1-x0 < markSize && y1-y0 < markSize {
 			mc := c
 			if mc.A < 0x60 {
@@ -79,8 +75,13 @@ func (pt *painter) drawFeatures(dst *image.RGBA, t xform, feats []feat, slots []
 			} else if mc.A < 0xcc {
 				mc.A = 0xcc
 			}
-			pt.fill(dst, region(x0, y0, x1, y1, 1, bounds), p, mc)
+			boxMark(dst, x0, y0, x1, y1, f.fillRatio, mc)
 			continue
+		}
+		p := &pt.path
+		p.reset()
+		for _, poly := range f.geom {
+			p.addPolygon(poly, t)
 		}
 		pt.fill(dst, region(x0, y0, x1, y1, 1, bounds), p, c)
 		pt.stroke(dst, region(x0, y0, x1, y1, pad, bounds), p, stroke, width)
@@ -210,5 +211,35 @@ func (pt *painter) drawGeometry(dst *image.RGBA, t xform, g orb.Geometry, vb orb
 		}
 	case orb.Bound:
 		pt.drawGeometry(dst, t, g.ToPolygon(), vb)
+	}
+}
+
+// boxMark blends c over the pixels of the box (x0,y0)-(x1,y1), weighted by how much of each
+// pixel the box covers and by ratio, the share of the box the feature fills.
+func boxMark(dst *image.RGBA, x0, y0, x1, y1, ratio float64, c color.NRGBA) {
+	r := region(x0, y0, x1, y1, 0, dst.Rect)
+	if r.Empty() {
+		return
+	}
+	pr, pg, pb, pa := premul(c)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		cy := math.Min(y1, float64(y+1)) - math.Max(y0, float64(y))
+		if cy <= 0 {
+			continue
+		}
+		o := dst.PixOffset(r.Min.X, y)
+		for x := r.Min.X; x < r.Max.X; x, o = x+1, o+4 {
+			cx := math.Min(x1, float64(x+1)) - math.Max(x0, float64(x))
+			if cx <= 0 {
+				continue
+			}
+			m := uint32(cx*cy*ratio*255 + 0.5)
+			if m > 255 {
+				m = 255
+			}
+			if m > 0 {
+				blendPx(dst.Pix[o:o+4:o+4], pr, pg, pb, pa, m)
+			}
+		}
 	}
 }

@@ -290,28 +290,39 @@ func widestRun(poly orb.Polygon, y float64) (mid, width float64) {
 	return
 }
 
+// ringArea is the signed planar area of r, computed relative to its first point so that
+// small rings far from the origin keep their precision.
 func ringArea(r orb.Ring) float64 {
+	if len(r) < 3 {
+		return 0
+	}
 	s := 0.0
+	o := r[0]
 	n := len(r)
 	for i := 0; i < n; i++ {
 		a, b := r[i], r[(i+1)%n]
-		s += a[0]*b[1] - b[0]*a[1]
+		s += (a[0]-o[0])*(b[1]-o[1]) - (b[0]-o[0])*(a[1]-o[1])
 	}
 	return s / 2
 }
 
 func ringCentroid(r orb.Ring) (orb.Point, error) {
-	var cx, cy, a float64
-	n := len(r)
-	for i := 0; i < n; i++ {
-		p, q := r[i], r[(i+1)%n]
-		c := p[0]*q[1] - q[0]*p[1]
-		a += c
-		cx += (p[0] + q[0]) * c
-		cy += (p[1] + q[1]) * c
-	}
-	if a == 0 || math.IsNaN(a) {
+	if len(r) < 3 {
 		return orb.Point{}, errNoPart
 	}
-	return orb.Point{cx / (3 * a), cy / (3 * a)}, nil
+	var cx, cy, a float64
+	o := r[0] // relative to the first point, for precision
+	n := len(r)
+	for i := 0; i < n; i++ {
+		px, py := r[i][0]-o[0], r[i][1]-o[1]
+		qx, qy := r[(i+1)%n][0]-o[0], r[(i+1)%n][1]-o[1]
+		c := px*qy - qx*py
+		a += c
+		cx += (px + qx) * c
+		cy += (py + qy) * c
+	}
+	if a == 0 || math.IsNaN(a) || math.IsInf(a, 0) {
+		return orb.Point{}, errNoPart
+	}
+	return orb.Point{o[0] + cx/(3*a), o[1] + cy/(3*a)}, nil
 }

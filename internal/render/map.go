@@ -38,7 +38,9 @@ type feat struct {
 	bound orb.Bound
 	fill  color.NRGBA
 	label string
-	area  float64 // deg², label priority
+	area  float64 // bound area, deg², label priority
+	// fillRatio is the polygon's area over its bound's, for features drawn as marks.
+	fillRatio float64
 	lp    orb.Point
 	lpOK  bool // lp computed
 	lpHas bool // a label point exists
@@ -78,6 +80,13 @@ type Map struct {
 	grid     tileGrid
 	comp     map[tkey]*image.RGBA
 	painters []*painter
+
+	// Prefetch: after a render, a goroutine renders the ring of tiles around the view, one
+	// tile per lock, so that the next pan finds them cached.
+	last        frame
+	lastOK      bool // last is a frame of the current grid
+	prefetching bool
+	bg          painter
 	pool     []*image.RGBA // spare tile images
 	labels   labelCache
 }
@@ -178,6 +187,20 @@ func (l *layer) makeFeat(f plan.Feature) (feat, bool) {
 		ft.label = f.Attrs.String(l.style.LabelField)
 	}
 	ft.area = (b.Max[0] - b.Min[0]) * (b.Max[1] - b.Min[1])
+	ft.fillRatio = 1
+	if ft.area > 0 {
+		pa := 0.0
+		for _, p := range f.Geometry {
+			for i, r := range p {
+				if i == 0 {
+					pa += math.Abs(ringArea(r))
+				} else {
+					pa -= math.Abs(ringArea(r))
+				}
+			}
+		}
+		ft.fillRatio = math.Max(0.05, math.Min(1, pa/ft.area))
+	}
 	return ft, true
 }
 
@@ -391,6 +414,7 @@ func (m *Map) setupFrame(v Viewport) (frame, error) {
 	vy := -v.CenterY*b - float64(v.Height)/2
 	if !m.grid.valid || m.grid.scale != s || m.grid.lat0 != v.Lat0 || math.Abs(vx-m.grid.ax) > 1e9 || math.Abs(vy-m.grid.ay) > 1e9 {
 		m.grid = tileGrid{valid: true, scale: s, lat0: v.Lat0, a: a, b: b, ax: vx, ay: vy}
+		m.lastOK = false
 		for _, l := range m.layers {
 			m.releaseTiles(l.tiles)
 			l.tiles = map[tkey]*image.RGBA{}
@@ -471,7 +495,79 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 	}
 	m.drawOnTop(img, f)
 	m.evict(f)
+	m.last, m.lastOK = f, true
+	if prefetchOn && !m.prefetching && len(m.ringMissing(f)) > 0 {
+		m.prefetching = true
+		go m.prefetch()
+	}
 	return img, ctx.Err()
+}
+
+// ringMissing lists the tiles of the ring around f that have no composite yet.
+func (m *Map) ringMissing(f frame) []tkey {
+	var out []tkey
+	for j := f.j0 - 1; j <= f.j1+1; j++ {
+		for i := f.i0 - 1; i <= f.i1+1; i++ {
+			if i >= f.i0 && i <= f.i1 && j >= f.j0 && j <= f.j1 {
+				continue
+			}
+			if _, ok := m.comp[tkey{i, j}]; !ok {
+				out = append(out, tkey{i, j})
+			}
+		}
+	}
+	return out
+}
+
+// prefetch renders the missing ring tiles of the latest frame, one tile per hold of the
+// lock, so a Render waits for at most one tile. It follows the view as it moves and stops
+// when the ring is complete.
+func (m *Map) prefetch() {
+	for {
+		m.mu.Lock()
+		var miss []tkey
+		if m.lastOK {
+			miss = m.ringMissing(m.last)
+		}
+		if len(miss) == 0 {
+			m.prefetching = false
+			m.mu.Unlock()
+			return
+		}
+		k := miss[0]
+		vis := m.visibleLayers()
+		for _, l := range vis {
+			if _, ok := l.tiles[k]; !ok {
+				img := m.newTile()
+				if m.bg.renderLayerTile(img, m.tileXform(k), l) {
+					l.tiles[k] = img
+				} else {
+					l.tiles[k] = nil
+					m.putTile(img)
+				}
+			}
+		}
+		c := m.newTile()
+		m.composeTile(c, k, vis)
+		m.comp[k] = c
+		m.mu.Unlock()
+	}
+}
+
+// composeTile fills c with the background and the visible layers' tiles at k.
+func (m *Map) composeTile(c *image.RGBA, k tkey, vis []*layer) {
+	if bg := m.background; bg.A != 0 {
+		r, g, b, a := premul(bg)
+		p := c.Pix
+		for o := 0; o < len(p); o += 4 {
+			p[o], p[o+1], p[o+2], p[o+3] = byte(r), byte(g), byte(b), byte(a)
+		}
+	}
+	for _, l := range vis {
+		if t := l.tiles[k]; t != nil {
+			over(c, t)
+		}
+	}
 }
 
 // renderTiles makes sure every tile of f has its layer tiles and its composite.
@@ -526,21 +622,8 @@ func (m *Map) renderTiles(ctx context.Context, f frame) error {
 	for i := range cimgs {
 		cimgs[i] = m.newTile()
 	}
-	bg := m.background
 	err = m.parallel(ctx, len(comps), func(_ *painter, i int) {
-		c := cimgs[i]
-		if bg.A != 0 {
-			r, g, b, a := premul(bg)
-			p := c.Pix
-			for o := 0; o < len(p); o += 4 {
-				p[o], p[o+1], p[o+2], p[o+3] = byte(r), byte(g), byte(b), byte(a)
-			}
-		}
-		for _, l := range vis {
-			if t := l.tiles[comps[i]]; t != nil {
-				over(c, t)
-			}
-		}
+		m.composeTile(cimgs[i], comps[i], vis)
 	})
 	if err != nil {
 		for _, c := range cimgs {
@@ -607,3 +690,6 @@ func (m *Map) evict(f frame) {
 	}
 	drop(m.comp)
 }
+
+// prefetchOn lets benchmarks measure renders without the background ring.
+var prefetchOn = true

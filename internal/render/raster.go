@@ -332,24 +332,29 @@ func (pt *painter) blendMask(dst *image.RGBA, r image.Rectangle, c color.NRGBA) 
 
 func premul(c color.NRGBA) (r, g, b, a uint32) {
 	a = uint32(c.A)
-	return uint32(c.R) * a / 255, uint32(c.G) * a / 255, uint32(c.B) * a / 255, a
+	return div255(uint32(c.R) * a), div255(uint32(c.G) * a), div255(uint32(c.B) * a), a
+}
+
+// div255 is x/255 rounded, exact for x ≤ 255·255, without a division.
+func div255(x uint32) uint32 {
+	x += 128
+	return (x + x>>8) >> 8
 }
 
 // blendPx puts premultiplied colour (r,g,b,a) with coverage m (0..255) over one pixel.
 func blendPx(d []byte, r, g, b, a, m uint32) {
-	if m == 255 {
-		if a == 255 {
-			d[0], d[1], d[2], d[3] = byte(r), byte(g), byte(b), 255
-			return
-		}
-	} else {
-		r, g, b, a = r*m/255, g*m/255, b*m/255, a*m/255
+	if m != 255 {
+		r, g, b, a = div255(r*m), div255(g*m), div255(b*m), div255(a*m)
+	}
+	if a == 255 {
+		d[0], d[1], d[2], d[3] = byte(r), byte(g), byte(b), 255
+		return
 	}
 	ia := 255 - a
-	d[0] = byte(r + uint32(d[0])*ia/255)
-	d[1] = byte(g + uint32(d[1])*ia/255)
-	d[2] = byte(b + uint32(d[2])*ia/255)
-	d[3] = byte(a + uint32(d[3])*ia/255)
+	d[0] = byte(r + div255(uint32(d[0])*ia))
+	d[1] = byte(g + div255(uint32(d[1])*ia))
+	d[2] = byte(b + div255(uint32(d[2])*ia))
+	d[3] = byte(a + div255(uint32(d[3])*ia))
 }
 
 // dot blends c into the single pixel at (x, y), for features smaller than a pixel.
@@ -380,10 +385,10 @@ func over(dst, src *image.RGBA) {
 			d[i], d[i+1], d[i+2], d[i+3] = s[i], s[i+1], s[i+2], 255
 		default:
 			ia := 255 - sa
-			d[i] = byte(uint32(s[i]) + uint32(d[i])*ia/255)
-			d[i+1] = byte(uint32(s[i+1]) + uint32(d[i+1])*ia/255)
-			d[i+2] = byte(uint32(s[i+2]) + uint32(d[i+2])*ia/255)
-			d[i+3] = byte(sa + uint32(d[i+3])*ia/255)
+			d[i] = byte(uint32(s[i]) + div255(uint32(d[i])*ia))
+			d[i+1] = byte(uint32(s[i+1]) + div255(uint32(d[i+1])*ia))
+			d[i+2] = byte(uint32(s[i+2]) + div255(uint32(d[i+2])*ia))
+			d[i+3] = byte(sa + div255(uint32(d[i+3])*ia))
 		}
 	}
 }
