@@ -819,3 +819,92 @@ func TestGDALPolygonZLayer(t *testing.T) {
 		t.Fatalf("ogrinfo:\n%s", out)
 	}
 }
+
+// rtreeCheck runs SQLite's own consistency check of an R-tree and a search against brute force.
+func rtreeCheck(t *testing.T, s *Store, table string, fs []plan.Feature) {
+	t.Helper()
+	var res string
+	if err := s.db.QueryRow(`SELECT rtreecheck(?)`, "rtree_"+table+"_geom").Scan(&res); err != nil || res != "ok" {
+		t.Fatalf("rtreecheck: %q %v", res, err)
+	}
+	q := orb.Bound{Min: orb.Point{80.31, 40.17}, Max: orb.Point{80.77, 40.29}}
+	want := map[int64]bool{}
+	for _, f := range fs {
+		if len(f.Geometry) > 0 && f.Geometry.Bound().Intersects(q) {
+			want[f.ID] = true
+		}
+	}
+	rows, err := s.db.Query(`SELECT id FROM "rtree_`+table+`_geom" WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?`, q.Max[0], q.Min[0], q.Max[1], q.Min[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		got[id] = true
+	}
+	if len(want) == 0 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("rtree search: got %d ids, want %d", len(got), len(want))
+	}
+}
+
+func TestBulkRtree(t *testing.T) {
+	for _, n := range []int{1, 51, 52, 3000, 20000} {
+		s, path := newStore(t, "kanchqk")
+		fs := make([]plan.Feature, n)
+		for i := range fs {
+			fs[i] = plan.Feature{Geometry: orb.MultiPolygon{{square(80+float64(i%97)*0.01, 40+float64(i/97)*0.01, 0.005)}}}
+		}
+		fs[0].Geometry = nil // no index row
+		if err := s.InsertMany("kanchqk", fs, nil); err != nil {
+			t.Fatal(err)
+		}
+		var rows int
+		s.db.QueryRow(`SELECT count(*) FROM rtree_kanchqk_geom`).Scan(&rows)
+		if rows != n-1 {
+			t.Fatalf("n=%d: rtree rows %d", n, rows)
+		}
+		if n >= 3000 {
+			rtreeCheck(t, s, "kanchqk", fs)
+		}
+		// The tree keeps working for edits after the bulk load.
+		more := []plan.Feature{{Geometry: orb.MultiPolygon{{square(80.5, 40.2, 0.01)}}}}
+		if err := s.InsertMany("kanchqk", more, nil); err != nil {
+			t.Fatal(err)
+		}
+		err := s.Update(func(tx *Tx) error {
+			for id := int64(2); id <= int64(n)/2; id++ {
+				if err := tx.Delete("kanchqk", id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n >= 3000 {
+			all, _, _ := s.ReadLayer("kanchqk")
+			rtreeCheck(t, s, "kanchqk", all)
+		}
+		s.Close()
+		if n == 20000 {
+			gpkgCheck(t, path)
+		}
+	}
+}
+
+func TestAttributeNamesCaseInsensitive(t *testing.T) {
+	s, _ := newStore(t, "kanchqk")
+	defer s.Close()
+	f := plan.Feature{Attrs: plan.Attrs{"qkbh": "T1", "QKMC": "名"}}
+	if err := s.Update(func(tx *Tx) error { return tx.Insert("kanchqk", &f) }); err != nil {
+		t.Fatal(err)
+	}
+	fs, _, _ := s.ReadLayer("kanchqk")
+	if fs[0].Attrs["QKBH"] != "T1" || fs[0].Attrs["QKMC"] != "名" {
+		t.Fatalf("attrs = %v", fs[0].Attrs)
+	}
+}

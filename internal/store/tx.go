@@ -150,9 +150,6 @@ func rowValues(ts *tableSchema, f *plan.Feature) ([]any, error) {
 	used := 0
 	for _, fd := range ts.fields {
 		v, ok := f.Attrs[fd.Name]
-		if !ok {
-			v, ok = lookupFold(f.Attrs, fd.Name)
-		}
 		if ok {
 			used++
 		}
@@ -163,6 +160,20 @@ func rowValues(ts *tableSchema, f *plan.Feature) ([]any, error) {
 		vals = append(vals, cv)
 	}
 	if used < len(f.Attrs) {
+		// Some keys differ from the column names, at least in case: match them loosely
+		// (SQLite column names are case-insensitive) or report the unknown one.
+		for i, fd := range ts.fields {
+			if _, ok := f.Attrs[fd.Name]; ok {
+				continue
+			}
+			if v, ok := lookupFold(f.Attrs, fd.Name); ok {
+				cv, err := toSQL(v)
+				if err != nil {
+					return nil, fmt.Errorf("%s %s field %s: %w", ts.name, featureName(f.ID), fd.Name, err)
+				}
+				vals[i+1] = cv
+			}
+		}
 		for k := range f.Attrs {
 			if !hasField(ts, k) {
 				return nil, fmt.Errorf("%s %s: layer has no field %q; add it with AddFields first", ts.name, featureName(f.ID), k)
@@ -477,14 +488,24 @@ func (s *Store) InsertMany(table string, fs []plan.Feature, progress func(done i
 			return err
 		}
 		var index *sql.Stmt
+		var bulk []rtreeEntry // an empty index is packed in one go at the end
+		nodeSize := 0
 		if trigger.Valid {
 			if _, err := tx.tx.Exec("DROP TRIGGER " + quoteID(rtree+"_insert")); err != nil {
 				return err
 			}
-			if index, err = tx.tx.Prepare(fmt.Sprintf("INSERT OR REPLACE INTO %s VALUES (?, ?, ?, ?, ?)", quoteID(rtree))); err != nil {
+			empty, size, err := rtreeIsEmpty(tx.tx, rtree)
+			if err != nil {
 				return err
 			}
-			defer index.Close()
+			if empty && len(fs) > 0 {
+				bulk, nodeSize = make([]rtreeEntry, 0, len(fs)), size
+			} else {
+				if index, err = tx.tx.Prepare(fmt.Sprintf("INSERT OR REPLACE INTO %s VALUES (?, ?, ?, ?, ?)", quoteID(rtree))); err != nil {
+					return err
+				}
+				defer index.Close()
+			}
 		}
 		var withID *sql.Stmt
 		for i := range fs {
@@ -519,7 +540,9 @@ func (s *Store) InsertMany(table string, fs []plan.Feature, progress func(done i
 			if !isEmptyMP(f.Geometry) {
 				b := f.Geometry.Bound()
 				tx.touch(ts.name, b, true)
-				if index != nil {
+				if bulk != nil {
+					bulk = append(bulk, newRtreeEntry(f.ID, b))
+				} else if index != nil {
 					if _, err := index.Exec(f.ID, b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
 						return fmt.Errorf("index %s feature %d: %w", ts.name, f.ID, err)
 					}
@@ -527,6 +550,11 @@ func (s *Store) InsertMany(table string, fs []plan.Feature, progress func(done i
 			}
 			if progress != nil && (i+1)%1000 == 0 {
 				progress(i + 1)
+			}
+		}
+		if len(bulk) > 0 {
+			if err := bulkLoadRtree(tx.tx, rtree, nodeSize, bulk); err != nil {
+				return err
 			}
 		}
 		if trigger.Valid {
