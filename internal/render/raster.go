@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"image/draw"
@@ -102,6 +103,7 @@ type painter struct {
 	offV     []fpt
 	offL     []fpt
 	offR     []fpt
+	offN     []fpt
 	stamp    []uint32
 	stampGen uint32
 	slots    []int32
@@ -264,14 +266,20 @@ func (pt *painter) strokeRing(ring []fpt, hw, ox, oy, cx0, cy0, cx1, cy1 float64
 	if signedArea(v) < 0 {
 		slices.Reverse(v)
 	}
+	// Unit left normal of edge i (from v[i] to v[i+1]).
+	nrm := pt.offN[:0]
+	for i := 0; i < n; i++ {
+		a, b := v[i], v[(i+1)%n]
+		dx, dy := b.x-a.x, b.y-a.y
+		l := math.Sqrt(dx*dx + dy*dy)
+		nrm = append(nrm, fpt{-dy / l, dx / l})
+	}
+	pt.offN = nrm
 	left, right := pt.offL[:0], pt.offR[:0]
 	for i := 0; i < n; i++ {
-		a, b, c := v[(i+n-1)%n], v[i], v[(i+1)%n]
-		d0x, d0y := b.x-a.x, b.y-a.y
-		d1x, d1y := c.x-b.x, c.y-b.y
-		l0, l1 := math.Hypot(d0x, d0y), math.Hypot(d1x, d1y)
-		n0x, n0y := -d0y/l0, d0x/l0
-		n1x, n1y := -d1y/l1, d1x/l1
+		b := v[i]
+		n0x, n0y := nrm[(i+n-1)%n].x, nrm[(i+n-1)%n].y
+		n1x, n1y := nrm[i].x, nrm[i].y
 		mx, my := n0x+n1x, n0y+n1y
 		ml := math.Hypot(mx, my)
 		cos := 0.0
@@ -311,6 +319,7 @@ func (pt *painter) blendMask(dst *image.RGBA, r image.Rectangle, c color.NRGBA) 
 	pt.z.DrawOp = draw.Src
 	pt.z.Draw(m, m.Rect, image.Opaque, image.Point{})
 	pr, pg, pb, pa := premul(c)
+	cp := pr | pg<<8 | pb<<16 | pa<<24
 	for y := 0; y < h; y++ {
 		row := m.Pix[y*w : y*w+w]
 		off := dst.PixOffset(r.Min.X, r.Min.Y+y)
@@ -320,12 +329,14 @@ func (pt *painter) blendMask(dst *image.RGBA, r image.Rectangle, c color.NRGBA) 
 				continue
 			}
 			i := 4 * x
-			px := d[i : i+4 : i+4]
-			if mv == 255 && pa == 255 {
-				px[0], px[1], px[2], px[3] = byte(pr), byte(pg), byte(pb), 255
+			sp := cp
+			if mv != 255 {
+				sp = scalePacked(cp, uint32(mv))
+			} else if pa == 255 {
+				binary.LittleEndian.PutUint32(d[i:i+4], cp)
 				continue
 			}
-			blendPx(px, pr, pg, pb, pa, uint32(mv))
+			binary.LittleEndian.PutUint32(d[i:i+4], overPacked(binary.LittleEndian.Uint32(d[i:i+4]), sp))
 		}
 	}
 }
@@ -372,25 +383,33 @@ func dot(dst *image.RGBA, x, y float64, c color.NRGBA) {
 // of a sparse layer's tile is empty.
 func over(dst, src *image.RGBA) {
 	d, s := dst.Pix, src.Pix
-	n := len(s)
-	if len(d) < n {
-		n = len(d)
-	}
-	for i := 0; i+3 < n; i += 4 {
-		sa := uint32(s[i+3])
-		switch sa {
+	n := min(len(d), len(s)) &^ 3
+	for i := 0; i < n; i += 4 {
+		sp := binary.LittleEndian.Uint32(s[i : i+4])
+		switch sp >> 24 {
 		case 0:
 			continue
 		case 255:
-			d[i], d[i+1], d[i+2], d[i+3] = s[i], s[i+1], s[i+2], 255
+			binary.LittleEndian.PutUint32(d[i:i+4], sp)
 		default:
-			ia := 255 - sa
-			d[i] = byte(uint32(s[i]) + div255(uint32(d[i])*ia))
-			d[i+1] = byte(uint32(s[i+1]) + div255(uint32(d[i+1])*ia))
-			d[i+2] = byte(uint32(s[i+2]) + div255(uint32(d[i+2])*ia))
-			d[i+3] = byte(sa + div255(uint32(d[i+3])*ia))
+			binary.LittleEndian.PutUint32(d[i:i+4], overPacked(binary.LittleEndian.Uint32(d[i:i+4]), sp))
 		}
 	}
+}
+
+// overPacked is premultiplied s over d, pixels packed as 0xAABBGGRR, two channels per
+// multiply (each product fits in 16 bits), rounded like div255.
+func overPacked(d, s uint32) uint32 {
+	return s + scalePacked(d, 255-s>>24)
+}
+
+// scalePacked multiplies the four channels of p by m/255, rounded.
+func scalePacked(p, m uint32) uint32 {
+	rb := (p&0x00ff00ff)*m + 0x00800080
+	rb = (rb + (rb>>8)&0x00ff00ff) >> 8 & 0x00ff00ff
+	ga := (p>>8&0x00ff00ff)*m + 0x00800080
+	ga = (ga + (ga>>8)&0x00ff00ff) & 0xff00ff00
+	return rb | ga
 }
 
 func signedArea(r []fpt) float64 {
