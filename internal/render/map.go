@@ -41,9 +41,9 @@ type feat struct {
 	area  float64 // bound area, deg², label priority
 	// fillRatio is the polygon's area over its bound's, for features drawn as marks.
 	fillRatio float64
-	lp    orb.Point
-	lpOK  bool // lp computed
-	lpHas bool // a label point exists
+	lp        orb.Point
+	lpOK      bool // lp computed
+	lpHas     bool // a label point exists
 }
 
 type layer struct {
@@ -87,8 +87,8 @@ type Map struct {
 	lastOK      bool // last is a frame of the current grid
 	prefetching bool
 	bg          painter
-	pool     []*image.RGBA // spare tile images
-	labels   labelCache
+	pool        []*image.RGBA // spare tile images
+	labels      labelCache
 }
 
 // Highlight and overlay styles.
