@@ -28,6 +28,10 @@ const maxViewPixels = 16384 * 16384
 // that panning back and forth does not re-render.
 const keepTiles = 2
 
+// maxCachedTiles bounds the memory of the caches (256 KiB a tile: 192 MiB). Beyond it, layer
+// tiles off screen go first; composites, which pans need, stay.
+const maxCachedTiles = 768
+
 type tkey struct{ i, j int }
 
 // feat is one feature as the renderer keeps it: its geometry, bound and resolved fill.
@@ -325,9 +329,9 @@ func (m *Map) releaseTiles(t map[tkey]*image.RGBA) {
 	}
 }
 
-// putTile keeps a spare tile image for reuse, up to a bound (64 MiB).
+// putTile keeps a spare tile image for reuse, up to a bound (16 MiB).
 func (m *Map) putTile(img *image.RGBA) {
-	if img != nil && len(m.pool) < 256 {
+	if img != nil && len(m.pool) < 64 {
 		m.pool = append(m.pool, img)
 	}
 }
@@ -493,6 +497,9 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 			copyInto(img, t, at)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	m.drawOnTop(img, f)
 	m.evict(f)
 	m.last, m.lastOK = f, true
@@ -500,7 +507,7 @@ func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
 		m.prefetching = true
 		go m.prefetch()
 	}
-	return img, ctx.Err()
+	return img, nil
 }
 
 // ringMissing lists the tiles of the ring around f that have no composite yet.
@@ -689,6 +696,25 @@ func (m *Map) evict(f frame) {
 		drop(l.tiles)
 	}
 	drop(m.comp)
+	n := len(m.comp)
+	for _, l := range m.layers {
+		for _, img := range l.tiles {
+			if img != nil {
+				n++
+			}
+		}
+	}
+	if n <= maxCachedTiles {
+		return
+	}
+	for _, l := range m.layers {
+		for k, img := range l.tiles {
+			if img != nil && (k.i < f.i0 || k.i > f.i1 || k.j < f.j0 || k.j > f.j1) {
+				m.putTile(img)
+				delete(l.tiles, k)
+			}
+		}
+	}
 }
 
 // prefetchOn lets benchmarks measure renders without the background ring.

@@ -193,10 +193,18 @@ func TestRenderCancelled(t *testing.T) {
 }
 
 func TestUpdateFeatureOnlyItsPixels(t *testing.T) {
+	prefetchOn = false // the tile count below must not change behind the test's back
+	defer func() { prefetchOn = true }()
 	m, v := scene()
+	v.Width, v.Height, v.Scale = 600, 600, 0.02 // the scene spans 500 px: several tiles
 	before := render(t, m, v)
+	tilesBefore := len(m.comp)
 	moved := plan.Feature{ID: 10, Geometry: orb.MultiPolygon{{rect(2, 4, 3, 5)}}, Attrs: plan.Attrs{"KZ": "铜"}}
 	m.UpdateFeature("kanchqk", moved)
+	// Only the tiles under the old and new place (50 px squares) were dropped.
+	if dropped := tilesBefore - len(m.comp); dropped < 1 || dropped > 4 {
+		t.Errorf("UpdateFeature dropped %d of %d composite tiles", dropped, tilesBefore)
+	}
 	after := render(t, m, v)
 
 	// The cached map draws exactly what a fresh map of the new data draws.
