@@ -1,6 +1,22 @@
 // Package render draws a plan's layers into images: viewport maths, a rasteriser built on
 // golang.org/x/image/vector, layer styles, per-layer tile caches, hit-testing, labels and the
 // scale bar. It knows nothing of Fyne; the map widget shows the images it returns.
+//
+// How a frame is made. Each scale has a grid of 256-px tiles anchored at the view origin of
+// the first render at that scale. Every layer keeps its own tiles (nil when the layer has
+// nothing there), and a composite tile of the background and the visible layers is kept per
+// tile. Render copies the composites under the view into a new image and draws what is not
+// cached on top: highlights, labels, the overlay. After a pan only the tiles that came into
+// view are drawn, and a background goroutine draws the ring of tiles around the view, one
+// tile per hold of the map's lock, so that the next pan usually finds them ready. A zoom
+// starts a new grid. UpdateFeature drops only the layer and composite tiles under the
+// feature's old and new extent; SetVisible and SetOrder drop only composites.
+//
+// Drawing a layer tile: features come from a uniform-grid index; a feature under 1.5 px is a
+// dot, under 4 px a box mark in its fill colour; small features are rasterised one by one in
+// a rasteriser the size of their extent, large ones batched per fill colour in one pass per
+// tile. Paths are simplified to 0.4 px and clipped to the tile. Outlines are bands between
+// the two offset rings of each ring. Tiles are drawn in parallel on up to four cores.
 package render
 
 import (
