@@ -12,8 +12,8 @@ import (
 // tolerancePx pixels. tables limits the search to those tables (nil: all visible layers).
 // Within a layer the feature drawn last wins.
 func (m *Map) HitTest(v Viewport, px, py float64, tolerancePx float64, tables []string) (table string, id int64, ok bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.RLock() // not the cache: a hit test need not wait for a render
+	defer m.data.RUnlock()
 	if math.IsNaN(px) || math.IsNaN(py) || math.IsNaN(tolerancePx) {
 		return "", 0, false
 	}
@@ -28,7 +28,7 @@ func (m *Map) HitTest(v Viewport, px, py float64, tolerancePx float64, tables []
 		if l == nil || !l.visible || (tables != nil && !slices.Contains(tables, l.table)) {
 			continue
 		}
-		slots := l.idx.query(q, len(l.feats), nil)
+		slots := l.idx.queryMap(q)
 		for k := len(slots) - 1; k >= 0; k-- {
 			f := &l.feats[slots[k]]
 			if !f.alive || !f.bound.Intersects(q) {

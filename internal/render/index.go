@@ -134,3 +134,29 @@ func (g *grid) queryInto(b orb.Bound, stamp []uint32, gen uint32, out []int32) [
 	slices.Sort(out[start:])
 	return out
 }
+
+// queryMap is query without the shared stamp array, for callers that run alongside a render
+// (hit tests); it suits small query boxes.
+func (g *grid) queryMap(b orb.Bound) []int32 {
+	seen := map[int32]bool{}
+	var out []int32
+	add := func(s int32) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range g.large {
+		add(s)
+	}
+	i0, j0, i1, j1 := g.cellRange(b)
+	for j := j0; j <= j1; j++ {
+		for i := i0; i <= i1; i++ {
+			for _, s := range g.cells[j*g.nx+i] {
+				add(s)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}

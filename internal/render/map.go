@@ -71,10 +71,14 @@ type tileGrid struct {
 }
 
 // Map is the renderer: layers in draw order, a spatial index per layer, and per-layer tile
-// caches composited into a cached image per tile. All methods are safe for concurrent use;
-// Render holds the map for its duration, so edits wait for (or should cancel) a render.
+// caches composited into a cached image per tile. All methods are safe for concurrent use.
+// HitTest runs alongside a Render; edits (SetLayer, UpdateFeature, …) wait for a running
+// Render to finish, so cancel a long one first.
 type Map struct {
-	mu         sync.Mutex
+	// data guards the layers, order, styles, highlight and overlay; cache guards the tiles,
+	// the tile grid and the label cache. Lock order: data, then cache.
+	data       sync.RWMutex
+	cache      sync.Mutex
 	layers     map[string]*layer
 	order      []string
 	background color.NRGBA
@@ -122,8 +126,10 @@ func NewMap() *Map {
 
 // SetBackground sets the colour under all layers (transparent is allowed).
 func (m *Map) SetBackground(c color.NRGBA) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.Lock()
+	defer m.data.Unlock()
+	m.cache.Lock()
+	defer m.cache.Unlock()
 	if c != m.background {
 		m.background = c
 		m.dropComposite()
@@ -133,8 +139,10 @@ func (m *Map) SetBackground(c color.NRGBA) {
 // SetLayer replaces a layer's features and style, rebuilds its index and drops its cache. A
 // new table goes on top of the draw order, visible.
 func (m *Map) SetLayer(table string, features []plan.Feature, style LayerStyle) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.Lock()
+	defer m.data.Unlock()
+	m.cache.Lock()
+	defer m.cache.Unlock()
 	l := m.layers[table]
 	if l == nil {
 		l = &layer{table: table, visible: true}
@@ -211,8 +219,10 @@ func (l *layer) makeFeat(f plan.Feature) (feat, bool) {
 // UpdateFeature adds f to table or replaces the feature with f's ID. Only that feature is
 // re-indexed and only the cached tiles under its old and new extent are re-rendered.
 func (m *Map) UpdateFeature(table string, f plan.Feature) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.Lock()
+	defer m.data.Unlock()
+	m.cache.Lock()
+	defer m.cache.Unlock()
 	l := m.layers[table]
 	if l == nil {
 		l = &layer{table: table, visible: true, byID: map[int64]int32{}, tiles: map[tkey]*image.RGBA{},
@@ -248,8 +258,10 @@ func (m *Map) UpdateFeature(table string, f plan.Feature) {
 
 // RemoveFeature deletes a feature; unknown tables and IDs are ignored.
 func (m *Map) RemoveFeature(table string, id int64) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.Lock()
+	defer m.data.Unlock()
+	m.cache.Lock()
+	defer m.cache.Unlock()
 	l := m.layers[table]
 	if l == nil {
 		return
@@ -268,8 +280,10 @@ func (m *Map) RemoveFeature(table string, id int64) {
 // SetOrder sets the draw order, bottom to top. Tables not named keep their relative order
 // above the named ones; names of unknown tables are kept for when they are set.
 func (m *Map) SetOrder(tables []string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.Lock()
+	defer m.data.Unlock()
+	m.cache.Lock()
+	defer m.cache.Unlock()
 	var order []string
 	seen := map[string]bool{}
 	for _, t := range tables {
@@ -292,8 +306,10 @@ func (m *Map) SetOrder(tables []string) {
 
 // SetVisible shows or hides a layer; its cache is kept, so showing it again is cheap.
 func (m *Map) SetVisible(table string, on bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.Lock()
+	defer m.data.Unlock()
+	m.cache.Lock()
+	defer m.cache.Unlock()
 	if l := m.layers[table]; l != nil && l.visible != on {
 		l.visible = on
 		m.dropComposite()
@@ -302,8 +318,8 @@ func (m *Map) SetVisible(table string, on bool) {
 
 // SetHighlight sets the selected features, drawn on top in the highlight style, by table.
 func (m *Map) SetHighlight(ids map[string][]int64) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.Lock()
+	defer m.data.Unlock()
 	m.highlight = make(map[string][]int64, len(ids))
 	for t, s := range ids {
 		m.highlight[t] = slices.Clone(s)
@@ -313,8 +329,8 @@ func (m *Map) SetHighlight(ids map[string][]int64) {
 // SetOverlay sets geometries drawn on top in red (validation findings): polygons, lines and
 // points of any orb type.
 func (m *Map) SetOverlay(geoms []orb.Geometry) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.Lock()
+	defer m.data.Unlock()
 	m.overlay = slices.Clone(geoms)
 }
 
@@ -480,8 +496,10 @@ func (m *Map) parallel(ctx context.Context, n int, job func(pt *painter, i int))
 // drawn. The image is the caller's. A cancelled ctx returns ctx.Err() (tiles finished so far
 // stay cached).
 func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.data.RLock()
+	defer m.data.RUnlock()
+	m.cache.Lock()
+	defer m.cache.Unlock()
 	f, err := m.setupFrame(v)
 	if err != nil {
 		return nil, err
@@ -531,14 +549,16 @@ func (m *Map) ringMissing(f frame) []tkey {
 // when the ring is complete.
 func (m *Map) prefetch() {
 	for {
-		m.mu.Lock()
+		m.data.RLock()
+		m.cache.Lock()
 		var miss []tkey
 		if m.lastOK {
 			miss = m.ringMissing(m.last)
 		}
 		if len(miss) == 0 {
 			m.prefetching = false
-			m.mu.Unlock()
+			m.cache.Unlock()
+			m.data.RUnlock()
 			return
 		}
 		k := miss[0]
@@ -557,7 +577,8 @@ func (m *Map) prefetch() {
 		c := m.newTile()
 		m.composeTile(c, k, vis)
 		m.comp[k] = c
-		m.mu.Unlock()
+		m.cache.Unlock()
+		m.data.RUnlock()
 	}
 }
 

@@ -400,3 +400,39 @@ func hexColour(c color.NRGBA) string {
 	}
 	return string(b)
 }
+
+func TestConcurrentUse(t *testing.T) {
+	m := sampleMap()
+	v := NewViewport(xjBound, 500, 400, 0)
+	done := make(chan error)
+	go func() {
+		for i := 0; i < 6; i++ {
+			vv := v
+			vv.Pan(float64(i*40), 0)
+			if i%3 == 2 {
+				vv.ZoomAt(250, 200, 1.5)
+			}
+			if _, err := m.Render(context.Background(), vv); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	hits := 0
+	for i := 0; i < 200; i++ {
+		if _, _, ok := m.HitTest(v, float64(i%500), float64(i%400), 2, nil); ok {
+			hits++
+		}
+		if i%50 == 0 {
+			m.UpdateFeature("kanchqk", plan.Feature{ID: int64(5000 + i), Geometry: orb.MultiPolygon{{rect(85, 42, 85.1, 42.1)}}})
+			m.SetHighlight(map[string][]int64{"kanchqk": {int64(5000 + i)}})
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if hits == 0 {
+		t.Error("no hits over the sample map")
+	}
+}
