@@ -178,6 +178,9 @@ func (m *Map) drawLabels(img *image.RGBA, t xform, f frame) {
 		for _, s := range slots {
 			ft := &l.feats[s]
 			x0, y0, x1, y1 := t.bound(ft.bound)
+			if x1-x0 < labelSize || y1-y0 < labelSize {
+				continue // smaller than any label: skip before rendering its text
+			}
 			li := m.labels.get(ft.label)
 			if li == nil {
 				continue
