@@ -114,9 +114,6 @@ func runGUI(path string, opt guiOptions) int {
 				return
 			}
 			// The painter is drawing the frame now; let it reach the front buffer.
-			if d, err := time.ParseDuration(os.Getenv("KG_SHOT_DELAY")); err == nil {
-				time.Sleep(d)
-			}
 			time.Sleep(250 * time.Millisecond)
 			fyne.Do(func() {
 				err := writePNG(opt.Screenshot, w)
@@ -131,6 +128,10 @@ func runGUI(path string, opt guiOptions) int {
 		}()
 	}
 	w.SetMaster()
+	if timing {
+		fmt.Fprintf(os.Stderr, "kuanggui: window built %d ms after process start (runGUI entered at %d ms)\n",
+			time.Since(processStart).Milliseconds(), t0.Sub(processStart).Milliseconds())
+	}
 	w.ShowAndRun()
 	g.close()
 	codeMu.Lock()

@@ -1,5 +1,32 @@
 package main
 
+// Fyne's lang package reads the locale in its package initialiser, before any code of ours
+// runs, and logs "Fyne error: Error parsing user locale C" on stderr when LANG (or LC_ALL,
+// LC_MESSAGES) is C.UTF-8, the default of most containers: go-locale splits off ".UTF-8" and
+// "C" is not a language tag. Plain "C" it handles. So this constructor, which the C runtime
+// runs before the Go runtime copies the environment, cuts "C.<charset>" to "C" in place. For
+// messages C.UTF-8 and C mean the same (no translation); nothing else in the process reads
+// the charset from these variables (Go is UTF-8 throughout).
+
+/*
+#include <string.h>
+
+__attribute__((constructor)) static void kuangguiPlainCLocale(int argc, char **argv, char **envp) {
+	static const char *vars[] = {"LC_ALL=C.", "LC_MESSAGES=C.", "LANG=C."};
+	(void)argc;
+	(void)argv;
+	for (char **e = envp; e != NULL && *e != NULL; e++) {
+		for (int i = 0; i < 3; i++) {
+			size_t n = strlen(vars[i]);
+			if (strncmp(*e, vars[i], n) == 0) {
+				(*e)[n - 1] = 0;
+			}
+		}
+	}
+}
+*/
+import "C"
+
 import (
 	"embed"
 	"io/fs"

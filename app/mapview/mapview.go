@@ -340,7 +340,7 @@ func (mv *MapView) generate(w, h int) image.Image {
 		mv.requestRender()
 		if mv.OnViewChange != nil {
 			v := mv.Viewport()
-			go fyne.Do(func() { mv.OnViewChange(v) })
+			fyne.Do(func() { mv.OnViewChange(v) })
 		}
 	}
 	if isFrame {
