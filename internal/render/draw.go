@@ -36,7 +36,11 @@ func (pt *painter) drawFeatures(dst *image.RGBA, t xform, feats []feat, slots []
 	drew := false
 	var bigSlots []int32
 	var bigColours []color.NRGBA
-	for _, s := range slots {
+	for n, s := range slots {
+		if pt.abort != nil && n&127 == 0 && pt.abort.Load() > 0 {
+			pt.aborted = true
+			return drew
+		}
 		f := &feats[s]
 		if !f.alive {
 			continue
@@ -86,7 +90,8 @@ func (pt *painter) drawFeatures(dst *image.RGBA, t xform, feats []feat, slots []
 		pt.fill(dst, region(x0, y0, x1, y1, 1, bounds), p, c)
 		pt.stroke(dst, region(x0, y0, x1, y1, pad, bounds), p, stroke, width)
 	}
-	if len(bigSlots) == 0 {
+	if len(bigSlots) == 0 || (pt.abort != nil && pt.abort.Load() > 0) {
+		pt.aborted = pt.aborted || len(bigSlots) > 0
 		return drew
 	}
 	// Big features: one fill pass per colour, then one stroke pass.

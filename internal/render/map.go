@@ -95,6 +95,7 @@ type Map struct {
 	lastOK      bool // last is a frame of the current grid
 	prefetching bool
 	bg          painter
+	waiting     atomic.Int32  // renders waiting for the cache lock
 	pool        []*image.RGBA // spare tile images
 	labels      labelCache
 }
@@ -496,36 +497,54 @@ func (m *Map) parallel(ctx context.Context, n int, job func(pt *painter, i int))
 // drawn. The image is the caller's. A cancelled ctx returns ctx.Err() (tiles finished so far
 // stay cached).
 func (m *Map) Render(ctx context.Context, v Viewport) (*image.RGBA, error) {
+	if v.Width <= 0 || v.Height <= 0 || int64(v.Width)*int64(v.Height) > maxViewPixels {
+		return nil, fmt.Errorf("render: view size %d×%d: want 1 to 16384 pixels each way", v.Width, v.Height)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
+	if err := m.RenderInto(ctx, v, img); err != nil {
+		return nil, err
+	}
+	return img, nil
+}
+
+// RenderInto is Render drawing into dst, which must be v.Width×v.Height with its origin at
+// (0,0); every pixel is overwritten. It lets a caller reuse two images (one shown, one being
+// drawn) instead of allocating 6 MB a frame, which also spares the garbage collector.
+func (m *Map) RenderInto(ctx context.Context, v Viewport, dst *image.RGBA) error {
+	if dst == nil || dst.Rect != image.Rect(0, 0, v.Width, v.Height) {
+		return fmt.Errorf("render: destination image must be %d×%d at (0,0)", v.Width, v.Height)
+	}
+	m.waiting.Add(1)
 	m.data.RLock()
 	defer m.data.RUnlock()
 	m.cache.Lock()
 	defer m.cache.Unlock()
+	m.waiting.Add(-1)
 	f, err := m.setupFrame(v)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := m.renderTiles(ctx, f); err != nil {
-		return nil, err
+		return err
 	}
-	img := image.NewRGBA(image.Rect(0, 0, v.Width, v.Height))
 	for j := f.j0; j <= f.j1; j++ {
 		for i := f.i0; i <= f.i1; i++ {
 			t := m.comp[tkey{i, j}]
 			at := image.Pt(i*tileSize-f.ox, j*tileSize-f.oy)
-			copyInto(img, t, at)
+			copyInto(dst, t, at)
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	m.drawOnTop(img, f)
+	m.drawOnTop(dst, f)
 	m.evict(f)
 	m.last, m.lastOK = f, true
 	if prefetchOn && !m.prefetching && len(m.ringMissing(f)) > 0 {
 		m.prefetching = true
 		go m.prefetch()
 	}
-	return img, nil
+	return nil
 }
 
 // ringMissing lists the tiles of the ring around f that have no composite yet.
@@ -561,22 +580,32 @@ func (m *Map) prefetch() {
 			m.data.RUnlock()
 			return
 		}
+		// One layer tile, or the composite, per hold of the lock.
 		k := miss[0]
 		vis := m.visibleLayers()
+		done := true
 		for _, l := range vis {
 			if _, ok := l.tiles[k]; !ok {
 				img := m.newTile()
-				if m.bg.renderLayerTile(img, m.tileXform(k), l) {
+				m.bg.abort, m.bg.aborted = &m.waiting, false
+				drew := m.bg.renderLayerTile(img, m.tileXform(k), l)
+				if m.bg.aborted { // a Render is waiting: give way, redo the tile later
+					m.putTile(img)
+				} else if drew {
 					l.tiles[k] = img
 				} else {
 					l.tiles[k] = nil
 					m.putTile(img)
 				}
+				done = false
+				break
 			}
 		}
-		c := m.newTile()
-		m.composeTile(c, k, vis)
-		m.comp[k] = c
+		if done {
+			c := m.newTile()
+			m.composeTile(c, k, vis)
+			m.comp[k] = c
+		}
 		m.cache.Unlock()
 		m.data.RUnlock()
 	}

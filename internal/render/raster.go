@@ -7,6 +7,7 @@ import (
 	"image/draw"
 	"math"
 	"slices"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"golang.org/x/image/vector"
@@ -94,16 +95,20 @@ func (p *path) addPolygon(poly orb.Polygon, t xform) {
 
 // painter rasterises paths into RGBA images. One per worker goroutine; not shareable.
 type painter struct {
-	z        vector.Rasterizer
-	maskBuf  []byte
-	clipA    []fpt
-	clipB    []fpt
-	path     path
-	big      path
-	offV     []fpt
-	offL     []fpt
-	offR     []fpt
-	offN     []fpt
+	z       vector.Rasterizer
+	maskBuf []byte
+	clipA   []fpt
+	clipB   []fpt
+	path    path
+	big     path
+	offV    []fpt
+	offL    []fpt
+	offR    []fpt
+	offN    []fpt
+	// abort, when set and positive, stops drawFeatures early and sets aborted: the
+	// background prefetch gives way to a waiting Render.
+	abort    *atomic.Int32
+	aborted  bool
 	stamp    []uint32
 	stampGen uint32
 	slots    []int32
