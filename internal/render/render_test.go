@@ -436,3 +436,39 @@ func TestConcurrentUse(t *testing.T) {
 		t.Error("no hits over the sample map")
 	}
 }
+
+func TestRenderIntoAndPrefetch(t *testing.T) {
+	m := sampleMap()
+	v := NewViewport(xjBound, 600, 400, 0)
+	want := render(t, m, v)
+	dst := image.NewRGBA(image.Rect(0, 0, 600, 400))
+	for i := range dst.Pix {
+		dst.Pix[i] = 0x55 // every pixel must be overwritten
+	}
+	if err := m.RenderInto(context.Background(), v, dst); err != nil {
+		t.Fatal(err)
+	}
+	if n, p := diff(dst, want, 0); n != 0 {
+		t.Errorf("RenderInto differs from Render in %d pixels, first %v", n, p)
+	}
+	if err := m.RenderInto(context.Background(), v, image.NewRGBA(image.Rect(0, 0, 600, 399))); err == nil {
+		t.Error("wrong size accepted")
+	}
+	// After the background ring is drawn, a pan by less than a tile needs no drawing.
+	m.waitPrefetch()
+	v.Pan(-200, 150)
+	m.cache.Lock()
+	f, err := m.setupFrame(v)
+	missing := 0
+	for j := f.j0; j <= f.j1; j++ {
+		for i := f.i0; i <= f.i1; i++ {
+			if _, ok := m.comp[tkey{i, j}]; !ok {
+				missing++
+			}
+		}
+	}
+	m.cache.Unlock()
+	if err != nil || missing != 0 {
+		t.Errorf("after prefetch, %d tiles of the panned view missing (%v)", missing, err)
+	}
+}
