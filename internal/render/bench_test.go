@@ -154,4 +154,3 @@ func BenchmarkRenderEmpty(b *testing.B) {
 		}
 	}
 }
-
