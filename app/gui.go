@@ -227,6 +227,8 @@ type gui struct {
 	undoItem    *fyne.MenuItem
 	redoItem    *fyne.MenuItem
 	mainMenu    *fyne.MainMenu
+
+	afterImport func() // for tests: called on the UI goroutine when an import has ended
 }
 
 // newGUI builds the window frame; setDocument fills it.

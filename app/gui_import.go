@@ -118,7 +118,17 @@ func (g *gui) runImport(table, path string) {
 	doc := g.doc
 	go func() {
 		defer cancel()
+		lastPct := -1
 		rep, err := doc.Import(ctx, table, path, document.ImportOptions{}, func(done, total int) {
+			// One UI update per percent, not per row.
+			pct := 0
+			if total > 0 {
+				pct = done * 100 / total
+			}
+			if pct == lastPct {
+				return
+			}
+			lastPct = pct
 			fyne.Do(func() {
 				if total > 0 {
 					bar.SetValue(float64(done) / float64(total))
@@ -127,6 +137,9 @@ func (g *gui) runImport(table, path string) {
 			})
 		})
 		fyne.Do(func() {
+			if g.afterImport != nil {
+				defer g.afterImport()
+			}
 			prog.Hide()
 			if err != nil {
 				if ctx.Err() != nil {
