@@ -94,7 +94,11 @@ func commitFiles(dir, name string, files []fileOut) error {
 			return fmt.Errorf("图层 %s：无法创建临时文件 / cannot create a temporary file: %w", name, err)
 		}
 		temps = append(temps, tf.Name())
-		_, err = tf.Write(f.data)
+		// CreateTemp makes files only the owner can read; delivered files are for others too.
+		err = tf.Chmod(0o644)
+		if err == nil {
+			_, err = tf.Write(f.data)
+		}
 		if err == nil {
 			err = tf.Sync()
 		}
