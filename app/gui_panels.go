@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
@@ -62,7 +63,7 @@ func (g *gui) buildLayerPanel() {
 		for _, l := range ls {
 			objs = append(objs, g.layerRow(l))
 			if l.Def.Style.ByMineral {
-				box := container.NewGridWrap(fyne.NewSize(76, 18))
+				box := container.NewGridWithColumns(2)
 				g.legends[l.Def.Table] = box
 				g.fillMineralLegend(l, box)
 				objs = append(objs, container.NewBorder(nil, nil, spacer(30), nil, box))
@@ -221,8 +222,10 @@ func (g *gui) showAttributes() {
 		if label == "" {
 			label = fd.Name
 		}
-		k := widget.NewLabel(label)
-		k.Importance = widget.LowImportance
+		kt := canvas.NewText(label, mutedInk)
+		kt.TextSize = theme.TextSize()
+		ip := theme.InnerPadding()
+		k := container.New(layout.NewCustomPaddedLayout(ip/2, ip/2, ip, ip/2), kt)
 		v := widget.NewLabel(formatValue(f.Attrs[fd.Name], fd))
 		v.Wrapping = fyne.TextWrapWord
 		v.Selectable = true
