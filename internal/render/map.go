@@ -346,9 +346,10 @@ func (m *Map) releaseTiles(t map[tkey]*image.RGBA) {
 	}
 }
 
-// putTile keeps a spare tile image for reuse, up to a bound (16 MiB).
+// putTile keeps a spare tile image for reuse, up to a bound (48 MiB, about what a full
+// redraw of a few layers at 1600×1000 needs, so a zoom reuses the previous scale's tiles).
 func (m *Map) putTile(img *image.RGBA) {
-	if img != nil && len(m.pool) < 64 {
+	if img != nil && len(m.pool) < 192 {
 		m.pool = append(m.pool, img)
 	}
 }

@@ -97,6 +97,7 @@ func (p *path) addPolygon(poly orb.Polygon, t xform) {
 type painter struct {
 	z       vector.Rasterizer
 	maskBuf []byte
+	maskImg image.Alpha
 	clipA   []fpt
 	clipB   []fpt
 	path    path
@@ -120,7 +121,10 @@ func (pt *painter) mask(w, h int) *image.Alpha {
 	if cap(pt.maskBuf) < n {
 		pt.maskBuf = make([]byte, n)
 	}
-	return &image.Alpha{Pix: pt.maskBuf[:n], Stride: w, Rect: image.Rect(0, 0, w, h)}
+	// One Alpha per painter: a new one per pass would be a heap allocation (it escapes
+	// into the rasteriser's Draw).
+	pt.maskImg = image.Alpha{Pix: pt.maskBuf[:n], Stride: w, Rect: image.Rect(0, 0, w, h)}
+	return &pt.maskImg
 }
 
 // region is the integer rectangle of dst a set of pixel extents touches.
