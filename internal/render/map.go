@@ -148,7 +148,9 @@ func (m *Map) SetLayer(table string, features []plan.Feature, style LayerStyle) 
 	if l == nil {
 		l = &layer{table: table, visible: true}
 		m.layers[table] = l
-		m.order = append(m.order, table)
+		if !slices.Contains(m.order, table) { // SetOrder may have named it already
+			m.order = append(m.order, table)
+		}
 	}
 	l.style = style
 	l.feats = make([]feat, 0, len(features))
@@ -230,7 +232,9 @@ func (m *Map) UpdateFeature(table string, f plan.Feature) {
 			style: LayerStyle{Stroke: fallbackColour, StrokeWidth: 1}}
 		l.idx = newGrid(orb.Bound{Min: orb.Point{73, 34}, Max: orb.Point{97, 50}}, 1)
 		m.layers[table] = l
-		m.order = append(m.order, table)
+		if !slices.Contains(m.order, table) { // SetOrder may have named it already
+			m.order = append(m.order, table)
+		}
 	}
 	ft, ok := l.makeFeat(f)
 	slot, exists := l.byID[f.ID]

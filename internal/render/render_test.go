@@ -472,3 +472,19 @@ func TestRenderIntoAndPrefetch(t *testing.T) {
 		t.Errorf("after prefetch, %d tiles of the panned view missing (%v)", missing, err)
 	}
 }
+
+func TestOrderNamedBeforeSet(t *testing.T) {
+	m := NewMap()
+	m.SetOrder([]string{"top", "bottom"}) // names first, layers later
+	m.SetOrder([]string{"bottom", "top"})
+	m.SetLayer("top", []plan.Feature{{ID: 1, Geometry: orb.MultiPolygon{{rect(0, 0, 2, 2)}}}}, LayerStyle{Fill: color.NRGBA{255, 0, 0, 255}})
+	m.SetLayer("bottom", []plan.Feature{{ID: 2, Geometry: orb.MultiPolygon{{rect(0, 0, 2, 2)}}}}, LayerStyle{Fill: color.NRGBA{0, 0, 255, 255}})
+	m.UpdateFeature("top", plan.Feature{ID: 3, Geometry: orb.MultiPolygon{{rect(3, 3, 4, 4)}}})
+	if len(m.order) != 2 {
+		t.Fatalf("order %v", m.order)
+	}
+	v := Viewport{CenterX: 1, CenterY: 1, Scale: 0.02, Width: 50, Height: 50}
+	if c := render(t, m, v).RGBAAt(25, 25); c != (color.RGBA{255, 0, 0, 255}) {
+		t.Errorf("top layer colour %v, want red", c)
+	}
+}
