@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -341,16 +342,11 @@ func (g *gui) setDocument(doc *document.Document) {
 	g.visible = map[string]bool{}
 	m := render.NewMap()
 	cat := doc.Catalog()
-	var order, blocks []string
 	for _, l := range doc.Layers() {
 		m.SetLayer(l.Def.Table, l.Features, render.StyleFromPlan(l.Def, cat))
-		order = append(order, l.Def.Table)
 		g.visible[l.Def.Table] = true
-		if l.Def.Role == "block" {
-			blocks = append(blocks, l.Def.Table)
-		}
 	}
-	m.SetOrder(order)
+	m.SetOrder(drawOrder(doc.Layers()))
 	g.rmap = m
 	ext, ok := doc.Extent()
 	g.mv.SetSource(m, ext, ok)
@@ -369,6 +365,22 @@ func (g *gui) setDocument(doc *document.Document) {
 		old.Close()
 	}
 	g.message(tr("已打开 {{.Path}}", trData{"Path": doc.Path()}))
+}
+
+// groupRank orders the layer groups on the map, bottom first: the base map under the
+// constraints, the zones over them and the blocks on top, so that a tap, which hits the
+// topmost feature, finds the block and not the county around it.
+var groupRank = map[string]int{"base": 0, "constraints": 1, "zones": 2, "blocks": 3}
+
+// drawOrder lists the tables bottom to top; within a group the catalog order is kept.
+func drawOrder(layers []*document.Layer) []string {
+	ls := append([]*document.Layer(nil), layers...)
+	sort.SliceStable(ls, func(i, j int) bool { return groupRank[ls[i].Def.Group] < groupRank[ls[j].Def.Group] })
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = l.Def.Table
+	}
+	return out
 }
 
 func (g *gui) close() {
@@ -402,11 +414,7 @@ func (g *gui) onDocChange(e document.Event) {
 				}
 			}
 			if newLayer {
-				var order []string
-				for _, l := range g.doc.Layers() {
-					order = append(order, l.Def.Table)
-				}
-				g.rmap.SetOrder(order)
+				g.rmap.SetOrder(drawOrder(g.doc.Layers()))
 			}
 			return
 		}

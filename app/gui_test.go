@@ -43,6 +43,7 @@ func testGUI(t *testing.T) (*gui, fyne.Window) {
 		f     plan.Feature
 	}{
 		{"kfq", plan.Feature{Geometry: square(82, 43, 4), Attrs: plan.Attrs{"QYBH": "KF01", "QYMC": "测试开发区"}}},
+		{"xzq", plan.Feature{Geometry: square(82.5, 43.5, 3), Attrs: plan.Attrs{}}},
 		{"kanchqk", plan.Feature{Geometry: square(83, 44, 0.5), Attrs: plan.Attrs{"QKBH": "T6500001", "QKMC": "测试金矿勘查", "KZ": "金"}}},
 		{"kanchqk", plan.Feature{Geometry: square(84.5, 45, 0.5), Attrs: plan.Attrs{"QKBH": "T6500002", "QKMC": "测试铜矿勘查", "KZ": "铜"}}},
 		{"kaicqk", plan.Feature{Geometry: square(83, 45.5, 0.4), Attrs: plan.Attrs{"QKBH": "C6500001", "QKMC": "测试煤矿", "KZ": "煤"}}},
@@ -157,6 +158,18 @@ func TestTapShowsAttributesAndHighlights(t *testing.T) {
 	if after := pixelAt(g, 84.75, 45.25); after == before {
 		t.Error("selected block is not highlighted on the map")
 	}
+	// Outside the blocks the zone, drawn over the county, is hit; with the zone hidden, the
+	// county is.
+	test.TapAt(g.mv, screenPos(g, 85.4, 43.6))
+	if !g.selOK || g.selTable != "kfq" {
+		t.Errorf("tap outside the blocks selected %q %v, want the zone", g.selTable, g.selOK)
+	}
+	test.Tap(g.layerChecks["kfq"])
+	test.TapAt(g.mv, screenPos(g, 85.4, 43.6))
+	if !g.selOK || g.selTable != "xzq" {
+		t.Errorf("tap with the zone hidden selected %q %v, want the county", g.selTable, g.selOK)
+	}
+	test.Tap(g.layerChecks["kfq"])
 	test.TapAt(g.mv, screenPos(g, 90, 40)) // empty map
 	if g.selOK || len(g.attrValues) != 0 {
 		t.Errorf("tap on empty map kept the selection %q %d", g.selTable, g.selID)

@@ -416,6 +416,7 @@ func (mv *MapView) sendTool(e ToolEvent) bool {
 
 // Tapped selects the feature under the pointer (or gives the tap to the tool).
 func (mv *MapView) Tapped(ev *fyne.PointEvent) {
+	mv.focus()
 	if mv.sendTool(mv.toolEvent(Click, ev.Position, ButtonPrimary, 0)) {
 		return
 	}
@@ -481,6 +482,7 @@ func (mv *MapView) MouseDown(ev *desktop.MouseEvent) {
 	if ev.Button == desktop.MouseButtonSecondary {
 		b = ButtonSecondary
 	}
+	mv.focus()
 	used := mv.sendTool(mv.toolEvent(Press, ev.Position, b, ev.Modifier))
 	mv.mu.Lock()
 	mv.pressed = true
@@ -518,6 +520,22 @@ func (mv *MapView) MouseOut() {
 		mv.OnCursor(0, 0, false)
 	}
 }
+
+// focus takes the keyboard, so that a tool gets Escape and Enter while digitising.
+func (mv *MapView) focus() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(mv); c != nil && c.Focused() != mv {
+		c.Focus(mv)
+	}
+}
+
+// FocusGained is part of fyne.Focusable.
+func (mv *MapView) FocusGained() {}
+
+// FocusLost is part of fyne.Focusable.
+func (mv *MapView) FocusLost() {}
+
+// TypedRune is part of fyne.Focusable; characters are not map commands.
+func (mv *MapView) TypedRune(rune) {}
 
 // TypedKey gives keys to the tool (Escape, Enter, Delete while digitising).
 func (mv *MapView) TypedKey(ev *fyne.KeyEvent) {

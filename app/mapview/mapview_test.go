@@ -205,4 +205,12 @@ func TestToolGetsMapCoordinatesAndOverlay(t *testing.T) {
 	if n != 1 {
 		t.Errorf("overlay has %d geometries, want the tool's 1", n)
 	}
+	// The tap focused the map, so keys reach the tool.
+	mv.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if last := tool.events[len(tool.events)-1]; last.Kind != KeyDown || last.Key != fyne.KeyEscape {
+		t.Errorf("tool's last event %+v, want Escape", last)
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(mv); c == nil || c.Focused() != mv {
+		t.Error("tap did not focus the map")
+	}
 }
