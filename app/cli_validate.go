@@ -3,18 +3,20 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strings"
 
 	"kuanggui/internal/document"
 	"kuanggui/internal/validate"
 )
 
 func init() {
-	commands["validate"] = command{"validate P.gpkg [--json]", "按规划规则校验全部区块 (exit 1 when there are errors)", cmdValidate}
+	commands["validate"] = command{"validate P.gpkg [--json] [--rules R02,R03]", "按规划规则校验全部区块 (exit 1 when there are errors)", cmdValidate}
 }
 
 func cmdValidate(args []string) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
+	only := fs.String("rules", "", "run only these rules, e.g. R02,R03")
 	pos, ok := parseArgs("validate", fs, args, 1, 1)
 	if !ok {
 		return exitUsage
@@ -26,7 +28,15 @@ func cmdValidate(args []string) int {
 	defer d.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
-	findings, err := d.Validate(ctx, nil)
+	rules := d.Rules()
+	if *only != "" {
+		var err error
+		if rules, err = document.OnlyRules(rules, strings.Split(*only, ",")); err != nil {
+			fail("validate", "--rules: %v", err)
+			return exitUsage
+		}
+	}
+	findings, err := d.ValidateWith(ctx, rules, nil)
 	if err != nil {
 		fail("validate", "%v", err)
 		return exitUsage

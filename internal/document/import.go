@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"kuanggui/internal/crs"
 	"kuanggui/internal/plan"
 	"kuanggui/internal/shapefile"
 	"kuanggui/internal/topo"
@@ -190,4 +191,46 @@ func flagInvalid(fs []plan.Feature, rep *shapefile.Report) {
 		rep.Problems = append(rep.Problems, shapefile.Problem{Record: int(f.ID), Kind: "invalid-geometry",
 			Message: fmt.Sprintf("%s几何无效：%s，位置 %.6f, %.6f；已保留并标记 (invalid geometry kept and flagged)", where, reason, at.X(), at.Y())})
 	}
+}
+
+// BulkInsert loads many new features into a catalog layer in one transaction, without
+// journalling them (a bulk load like Import, used for generated test plans).
+func (d *Document) BulkInsert(table string, fs []plan.Feature, progress func(done, total int)) error {
+	if d.store.ReadOnly() {
+		return ErrReadOnly
+	}
+	l, ok := d.Layer(table)
+	if !ok {
+		return fmt.Errorf("没有图层 %q", table)
+	}
+	for i := range fs {
+		fs[i].ID = 0
+		if f, ok := l.Def.Field("MJ"); ok && f.Computed && len(fs[i].Geometry) > 0 {
+			if fs[i].Attrs == nil {
+				fs[i].Attrs = plan.Attrs{}
+			}
+			fs[i].Attrs["MJ"] = crs.AreaKm2(fs[i].Geometry)
+		}
+	}
+	total := len(fs)
+	if err := d.store.InsertMany(table, fs, func(done int) {
+		if progress != nil {
+			progress(done, total)
+		}
+	}); err != nil {
+		return err
+	}
+	stored, _, err := d.store.ReadLayer(table)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	l.Features = stored
+	l.reindex()
+	d.mu.Unlock()
+	d.check.mu.Lock()
+	d.check.engine = nil
+	d.check.mu.Unlock()
+	d.notify(Event{Kind: Imported, Tables: []string{table}})
+	return nil
 }

@@ -55,7 +55,31 @@ func (d *Document) SetRules(r validate.Rules) error {
 
 // Validate runs every rule over the whole project.
 func (d *Document) Validate(ctx context.Context, progress func(done, total int)) ([]validate.Finding, error) {
-	e := validate.NewEngine(validate.Input{Catalog: d.catalog, Meta: d.meta, Layers: d.Snapshot()}, d.Rules())
+	return d.ValidateWith(ctx, d.Rules(), progress)
+}
+
+// OnlyRules returns r with every rule but ids switched off (`validate --rules R02,R03`).
+func OnlyRules(r validate.Rules, ids []string) (validate.Rules, error) {
+	want := map[string]bool{}
+	for _, id := range ids {
+		id = strings.ToUpper(strings.TrimSpace(id))
+		if _, ok := r.Rule[id]; !ok {
+			return r, fmt.Errorf("没有规则 %q (rules are R01 … R12)", id)
+		}
+		want[id] = true
+	}
+	rules := make(map[string]validate.RuleSetting, len(r.Rule))
+	for id, s := range r.Rule {
+		s.Enabled = s.Enabled && want[id]
+		rules[id] = s
+	}
+	r.Rule = rules
+	return r, nil
+}
+
+// ValidateWith runs the given rules over the whole project; the engine is kept for re-checks.
+func (d *Document) ValidateWith(ctx context.Context, rules validate.Rules, progress func(done, total int)) ([]validate.Finding, error) {
+	e := validate.NewEngine(validate.Input{Catalog: d.catalog, Meta: d.meta, Layers: d.Snapshot()}, rules)
 	fs, err := e.Run(ctx, progress)
 	if err != nil {
 		return nil, err
