@@ -243,4 +243,3 @@ func cmdPoints(args []string) int {
 	fmt.Print(crs.FormatTurningPoints(pts, *dms))
 	return exitOK
 }
-

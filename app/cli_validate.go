@@ -69,4 +69,3 @@ func cmdValidate(args []string) int {
 	}
 	return exitOK
 }
-

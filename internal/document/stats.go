@@ -164,4 +164,3 @@ func zonesOf(f plan.Feature, zones []plan.Feature) []StatRow {
 	}
 	return out
 }
-
