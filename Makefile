@@ -36,7 +36,7 @@ deps-test: deps
 $(SAMPLE): $(BIN) $(wildcard sampledata/plan/*) $(wildcard sampledata/real/*)
 	@rm -f $@.tmp $@.tmp-wal $@.tmp-shm
 	./$(BIN) new $@.tmp
-	./$(BIN) import $@.tmp xzq sampledata/real/xj_counties_utf8.shp >/dev/null
+	./$(BIN) import $@.tmp xzq sampledata/real/xj_counties_utf8.shp --map id=XZQDM >/dev/null
 	@for l in $(SAMPLE_LAYERS); do ./$(BIN) import $@.tmp $$l sampledata/plan/$$l.shp >/dev/null || exit 1; done
 	mv $@.tmp $@
 	./$(BIN) layers $@

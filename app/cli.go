@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 
 	"kuanggui/internal/document"
 	"kuanggui/internal/plan"
@@ -28,7 +29,7 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"new":    {"new P.gpkg [--level 省级|地级|县级] [--region-code 650000]", "创建空项目 (create an empty project)", cmdNew},
-		"import": {"import P.gpkg LAYER FILE.shp [--encoding E] [--srs EPSG:N]", "导入 Shapefile 并打印导入报告", cmdImport},
+		"import": {"import P.gpkg LAYER FILE.shp [--encoding E] [--srs EPSG:N] [--map SRC=DST ...]", "导入 Shapefile 并打印导入报告", cmdImport},
 		"layers": {"layers P.gpkg [--json]", "列出图层与要素数", cmdLayers},
 		"open":   {"open P.gpkg [--screenshot OUT.png] [--read-only]", "打开编辑器窗口", cmdOpen},
 	}
@@ -122,9 +123,20 @@ func cmdImport(args []string) int {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	enc := fs.String("encoding", "", "text encoding of the .dbf (default: .cpg, language byte, detection)")
 	srs := fs.String("srs", "", "CRS when the .prj is missing or unknown, e.g. EPSG:4516")
+	var maps multiFlag
+	fs.Var(&maps, "map", "SRC=DST: read the file's field SRC as the layer's field DST (repeatable)")
 	pos, ok := parseArgs("import", fs, args, 3, 3)
 	if !ok {
 		return exitUsage
+	}
+	rename := map[string]string{}
+	for _, m := range maps {
+		src, dst, found := strings.Cut(m, "=")
+		if !found || src == "" || dst == "" {
+			fail("import", "--map %q: 应为 源字段=目标字段 (SRC=DST)", m)
+			return exitUsage
+		}
+		rename[src] = dst
 	}
 	d, ok := openDoc("import", pos[0], false)
 	if !ok {
@@ -133,7 +145,7 @@ func cmdImport(args []string) int {
 	defer d.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
-	rep, err := d.Import(ctx, pos[1], pos[2], document.ImportOptions{Encoding: *enc, SRS: *srs}, nil)
+	rep, err := d.Import(ctx, pos[1], pos[2], document.ImportOptions{Encoding: *enc, SRS: *srs, Rename: rename}, nil)
 	if rep != nil {
 		printImportReport(os.Stdout, pos[1], rep)
 	}

@@ -15,6 +15,9 @@ import (
 type ImportOptions struct {
 	Encoding string // "" = detect
 	SRS      string // "" = from the .prj, else "EPSG:N"
+	// Rename maps a field of the file to a field of the layer (the county file's `id` is the
+	// layer's XZQDM), for files whose field names differ from the catalog's.
+	Rename map[string]string
 }
 
 // Import reads a shapefile into table. A catalog table keeps its schema, with the file's other
@@ -41,6 +44,9 @@ func (d *Document) Import(ctx context.Context, table, path string, opt ImportOpt
 			Fields: rep.Fields, Style: plan.Style{Fill: "#95a5a622", Stroke: "#566573ff", StrokeWidth: 1}}
 	}
 	flagInvalid(features, rep)
+	if err := renameFields(opt.Rename, rep, features); err != nil {
+		return rep, err
+	}
 	features, extra := mapFields(def, rep.Fields, features)
 	d.mu.Lock()
 	l, exists := d.byTable[table]
@@ -232,5 +238,30 @@ func (d *Document) BulkInsert(table string, fs []plan.Feature, progress func(don
 	d.check.engine = nil
 	d.check.mu.Unlock()
 	d.notify(Event{Kind: Imported, Tables: []string{table}})
+	return nil
+}
+
+// renameFields applies the user's SRC=DST field mapping to the file's fields and values.
+func renameFields(rename map[string]string, rep *shapefile.Report, fs []plan.Feature) error {
+	for src, dst := range rename {
+		found := false
+		for i, f := range rep.Fields {
+			if strings.EqualFold(f.Name, src) {
+				rep.Fields[i].Name = dst
+				src = f.Name
+				found = true
+				break
+			}
+		}
+		if !found {
+			return fmt.Errorf("%s: 没有字段 %s，无法改名为 %s (no such field in the file)", rep.File, src, dst)
+		}
+		for i := range fs {
+			if v, ok := fs[i].Attrs[src]; ok {
+				delete(fs[i].Attrs, src)
+				fs[i].Attrs[dst] = v
+			}
+		}
+	}
 	return nil
 }
