@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	commands["render"] = command{"render P.gpkg -o OUT.png [--width W --height H --bbox minx,miny,maxx,maxy]", "把项目绘制为 PNG 地图", cmdRender}
+	commands["render"] = command{"render P.gpkg -o OUT.png [--width W --height H --dpi D --bbox minx,miny,maxx,maxy --title T] [--plain]", "把项目绘制为 PNG 地图（标题、图例、比例尺、指北针、示意）", cmdRender}
 }
 
 // mapFromDocument loads every layer of d into a renderer, in catalog order, with catalog styles.
@@ -66,6 +66,9 @@ func cmdRender(args []string) int {
 	width := fs.Int("width", 1600, "image width in pixels")
 	height := fs.Int("height", 1000, "image height in pixels")
 	bbox := fs.String("bbox", "", "extent minx,miny,maxx,maxy in degrees (default: the whole plan)")
+	dpi := fs.Float64("dpi", 96, "resolution the title, legend and scale bar are sized for")
+	title := fs.String("title", "", "map title (default: the region's plan map)")
+	plain := fs.Bool("plain", false, "the map alone, without title, legend, scale bar and north arrow")
 	pos, ok := parseArgs("render", fs, args, 1, 1)
 	if !ok {
 		return exitUsage
@@ -76,6 +79,10 @@ func cmdRender(args []string) int {
 	}
 	if *width < 16 || *height < 16 || *width > 20000 || *height > 20000 {
 		fail("render", "--width/--height 应在 16 到 20000 之间")
+		return exitUsage
+	}
+	if *dpi < 24 || *dpi > 1200 {
+		fail("render", "--dpi 应在 24 到 1200 之间")
 		return exitUsage
 	}
 	d, ok := openDoc("render", pos[0], true)
@@ -98,7 +105,17 @@ func cmdRender(args []string) int {
 	render.SetLabelFont(assets.CJKFont)
 	m := mapFromDocument(d)
 	v := render.NewViewport(ext, *width, *height, 10)
-	img, err := m.Render(context.Background(), v)
+	var img *image.RGBA
+	var err error
+	if *plain {
+		img, err = m.Render(context.Background(), v)
+	} else {
+		t := *title
+		if t == "" {
+			t = d.Meta().Region + "矿产资源总体规划图"
+		}
+		img, err = m.RenderPoster(context.Background(), v, render.PosterOptions{Title: t, DPI: *dpi, Legend: legendOf(d), Note: "示意图 · 样例数据，不作为正式规划成果"})
+	}
 	if err != nil {
 		fail("render", "%v", err)
 		return exitUsage
@@ -127,4 +144,17 @@ func savePNG(path string, img image.Image) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// legendOf lists the layers that have features, in drawing order, with their catalog styles.
+func legendOf(d *document.Document) []render.LegendEntry {
+	var out []render.LegendEntry
+	for _, l := range d.Layers() {
+		if len(l.Features) == 0 {
+			continue
+		}
+		st := render.StyleFromPlan(l.Def, d.Catalog())
+		out = append(out, render.LegendEntry{Label: l.Def.Name, Fill: st.Fill, Stroke: st.Stroke})
+	}
+	return out
 }
