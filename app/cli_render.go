@@ -134,6 +134,12 @@ func savePNG(path string, img image.Image) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	// CreateTemp makes files only the owner can read; a map is for others too.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	if err := png.Encode(tmp, img); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())

@@ -104,6 +104,10 @@ func (d *Document) Export(ctx context.Context, outDir string, opt ExportOptions,
 		return res, fmt.Errorf("导出: 目录 %s 不可写: %w", outDir, err)
 	}
 	defer os.RemoveAll(tmp)
+	// MkdirTemp makes the folder private; the delivered package is for others to read.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return res, fmt.Errorf("导出: %w", err)
+	}
 
 	snap := d.Snapshot()
 	total := len(layers) + 3
