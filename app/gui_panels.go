@@ -197,6 +197,9 @@ func darker(c color.NRGBA) color.NRGBA {
 // showAttributes fills the attribute panel with the selected feature's fields, labelled in
 // the catalog's language.
 func (g *gui) showAttributes() {
+	if g.editShowAttributes() {
+		return
+	}
 	g.attrValues = map[string]*widget.Label{}
 	if !g.selOK {
 		g.attrSub.SetText(tr("在地图上点击要素查看其属性"))
