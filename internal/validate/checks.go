@@ -30,11 +30,11 @@ func (e *Engine) newFinding(rule, sub string, sev Severity, fts []*feat, g orb.G
 	})
 	for _, ft := range fts {
 		f.FeatureIDs = append(f.FeatureIDs, ft.f.ID)
-		f.Codes = append(f.Codes, ft.code)
+		f.Codes = append(f.Codes, ft.code())
 		f.refs = append(f.refs, ref{ft.table, ft.f.ID})
 	}
 	for _, ft := range sorted {
-		c := ft.code
+		c := ft.code()
 		if c == "" {
 			c = fmt.Sprintf("%s#%d", ft.table, ft.f.ID)
 		}
@@ -63,7 +63,7 @@ func (e *Engine) layerName(table string) string {
 }
 
 func (e *Engine) label(ft *feat) string {
-	c := ft.code
+	c := ft.code()
 	if c == "" {
 		c = fmt.Sprintf("#%d", ft.f.ID)
 	}
@@ -84,42 +84,42 @@ func r4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 // checkFeature runs the single-block rules on ft.
 func (w *worker) checkFeature(ft *feat, out *[]Finding) {
 	e, r := w.e, &w.e.rules
-	if r.on("R01") && !ft.valid {
-		var g orb.Geometry = ft.where
+	if e.is("R01") && !ft.valid {
+		var g orb.Geometry = ft.where()
 		if len(ft.f.Geometry) == 0 {
 			g = nil
 		}
 		*out = append(*out, e.newFinding("R01", "", r.sev("R01"), []*feat{ft}, g, 0, 0, "",
-			fmt.Sprintf("%s 几何无效：%s，位置 %.6f, %.6f", e.label(ft), ft.reason, ft.where[0], ft.where[1])))
+			fmt.Sprintf("%s 几何无效：%s，位置 %.6f, %.6f", e.label(ft), ft.reason(), ft.where()[0], ft.where()[1])))
 	}
-	if r.on("R11") {
+	if e.is("R11") {
 		w.checkAttrs(ft, out)
 	}
-	if r.on("R07") {
+	if e.is("R07") {
 		w.checkMineralAttrs(ft, out)
 	}
-	if r.on("R09") && ft.kind == plan.Mining {
+	if e.is("R09") && ft.kind == plan.Mining {
 		w.checkScale(ft, out)
 	}
 	if !ft.valid {
 		return // the geometric rules would only make GEOS throw
 	}
-	if r.on("R08") && ft.kind == plan.Exploration {
+	if e.is("R08") && ft.kind == plan.Exploration {
 		w.checkArea(ft, out)
 	}
-	if r.on("R12") {
+	if e.is("R12") {
 		w.checkZoneEdge(ft, out)
 	}
-	if r.on("R05") {
+	if e.is("R05") {
 		w.checkInZones(ft, out)
 	}
-	if r.on("R06") {
+	if e.is("R06") {
 		w.checkProtected(ft, out)
 	}
-	if r.on("R07") {
+	if e.is("R07") {
 		w.checkZoneMinerals(ft, out)
 	}
-	if r.on("R10") {
+	if e.is("R10") {
 		w.checkReserve(ft, out)
 	}
 }
@@ -327,7 +327,7 @@ func (w *worker) candidates(table string, b orb.Bound) []int64 {
 		return nil
 	}
 	var ids []int64
-	l.idx.search(b, func(id int64) { ids = append(ids, id) })
+	l.idx.search(b, func(ft *feat) { ids = append(ids, ft.f.ID) })
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
 }
@@ -463,7 +463,7 @@ func (w *worker) checkZoneMinerals(ft *feat, out *[]Finding) {
 			if mineralPlanned(kz, zp) {
 				return
 			}
-			names = append(names, e.layerName(t)+" "+z.code)
+			names = append(names, e.layerName(t)+" "+z.code())
 			planned = append(planned, zp...)
 		}
 	}
@@ -513,7 +513,7 @@ func (w *worker) checkReserve(ft *feat, out *[]Finding) {
 		}
 		z := e.layers[t].feats[id]
 		*out = append(*out, e.newFinding("R10", fmt.Sprintf("%s#%d", t, id), r.sev("R10"), []*feat{ft}, in, r1(a), r.OverlapTolerance, "m²",
-			fmt.Sprintf("%s 有 %.1f 平方米位于%s %s 内，大中型矿产地原则上不得压覆", e.label(ft), a, e.layerName(t), z.code)))
+			fmt.Sprintf("%s 有 %.1f 平方米位于%s %s 内，大中型矿产地原则上不得压覆", e.label(ft), a, e.layerName(t), z.code())))
 	}
 }
 
@@ -545,13 +545,12 @@ func (w *worker) checkPairs(ft *feat, seen map[[2]ref]bool, out *[]Finding) {
 	for _, t := range e.blocks {
 		other := e.layers[t]
 		same := t == ft.table
-		cross := other.def.Kind != ft.kind && r.on("R03")
-		if !(same && r.on("R02")) && !cross {
+		cross := other.def.Kind != ft.kind && e.is("R03")
+		if !(same && e.is("R02")) && !cross {
 			continue
 		}
-		other.idx.search(ft.b, func(id int64) {
-			o := other.feats[id]
-			if o == nil || o == ft || !o.valid || !o.prepared {
+		other.idx.search(ft.b, func(o *feat) {
+			if o == ft || !o.valid || !o.prepared {
 				return
 			}
 			if !interiorsMeet(ft.b, o.b) {
@@ -576,7 +575,7 @@ func (w *worker) checkPairs(ft *feat, seen map[[2]ref]bool, out *[]Finding) {
 			}
 		})
 	}
-	if ft.kind != plan.Mining || !r.on("R04") || !ft.metricOK {
+	if ft.kind != plan.Mining || !e.is("R04") || ft.metric == nil {
 		return
 	}
 	dlon, dlat := degMargin(ft.b, r.maxSafety()*1.01)
@@ -586,9 +585,8 @@ func (w *worker) checkPairs(ft *feat, seen map[[2]ref]bool, out *[]Finding) {
 		if other.def.Kind != plan.Mining {
 			continue
 		}
-		other.idx.search(q, func(id int64) {
-			o := other.feats[id]
-			if o == nil || o == ft || !o.valid || !o.prepared || !o.metricOK {
+		other.idx.search(q, func(o *feat) {
+			if o == ft || !o.valid || !o.prepared || o.metric == nil {
 				return
 			}
 			a, b := ft, o
@@ -610,10 +608,21 @@ func interiorsMeet(a, b orb.Bound) bool {
 
 func (w *worker) overlap(rule string, a, b *feat, out *[]Finding) {
 	e, r := w.e, &w.e.rules
-	in, err := w.deg.Intersection(a.f.Geometry, b.f.Geometry)
-	if err != nil {
-		w.geosFailed(rule, []*feat{a, b}, err, out)
-		return
+	var in orb.MultiPolygon
+	fast, key := false, -1
+	if fastPaths && a.rect.ok && b.rect.ok && interiorsMeet(a.b, b.b) {
+		in, key, fast = rectIntersection(a, b)
+	}
+	if !fast {
+		var err error
+		in, err = w.deg.Intersection(a.f.Geometry, b.f.Geometry)
+		if err != nil {
+			w.geosFailed(rule, []*feat{a, b}, err, out)
+			return
+		}
+		if key >= 0 {
+			learnRect(key, a, b, in)
+		}
 	}
 	area := crs.EllipsoidalArea(in)
 	if area <= r.OverlapTolerance {
@@ -629,8 +638,8 @@ func (w *worker) overlap(rule string, a, b *feat, out *[]Finding) {
 }
 
 func codeOf(ft *feat) string {
-	if ft.code != "" {
-		return ft.code
+	if ft.code() != "" {
+		return ft.code()
 	}
 	return fmt.Sprintf("#%d", ft.f.ID)
 }
@@ -642,7 +651,7 @@ func (w *worker) distance(a, b *feat, out *[]Finding) {
 	if limit <= 0 {
 		return
 	}
-	bm, bb := b.metric, b.metricB
+	bm, bb := b.metric.g, b.metric.b
 	if b.zone != a.zone {
 		m, err := w.toMetric(b.f.Geometry, a.zone)
 		if err != nil {
@@ -651,12 +660,12 @@ func (w *worker) distance(a, b *feat, out *[]Finding) {
 		}
 		bm, bb = m, m.Bound()
 	}
-	dx := math.Max(0, math.Max(a.metricB.Min[0], bb.Min[0])-math.Min(a.metricB.Max[0], bb.Max[0]))
-	dy := math.Max(0, math.Max(a.metricB.Min[1], bb.Min[1])-math.Min(a.metricB.Max[1], bb.Max[1]))
+	dx := math.Max(0, math.Max(a.metric.b.Min[0], bb.Min[0])-math.Min(a.metric.b.Max[0], bb.Max[0]))
+	dy := math.Max(0, math.Max(a.metric.b.Min[1], bb.Min[1])-math.Min(a.metric.b.Max[1], bb.Max[1]))
 	if math.Hypot(dx, dy) >= limit {
 		return // the bounds are already far enough apart
 	}
-	d, line, err := w.met.Distance(a.metric, bm)
+	d, line, err := w.met.Distance(a.metric.g, bm)
 	if err != nil {
 		w.geosFailed("R04", []*feat{a, b}, err, out)
 		return
@@ -680,12 +689,12 @@ func (e *Engine) checkDuplicates(only map[[2]string]bool) []Finding {
 		return nil
 	}
 	var out []Finding
-	check := func(t, c string, ids map[int64]bool) {
+	check := func(t, c string, ids []int64) {
 		if len(ids) < 2 {
 			return
 		}
 		fs := make([]*feat, 0, len(ids))
-		for id := range ids {
+		for _, id := range ids {
 			if ft := e.layers[t].feats[id]; ft != nil {
 				fs = append(fs, ft)
 			}

@@ -27,25 +27,60 @@ type Input struct {
 	Layers  map[string][]plan.Feature
 }
 
-// feat is one feature with what the checks compute about it once.
+// feat is one feature with what the checks compute about it once. A large plan has 100,000s
+// of them, so it is kept small: what few features need hangs off pointers.
 type feat struct {
 	f     plan.Feature
 	b     orb.Bound
 	table string
-	code  string
 	kind  plan.BlockKind // blocks only
+	block bool           // a block (its code is QKBH) rather than a zone (QYBH)
+	rect  rectShape      // an axis-aligned rectangle, for the pure-Go shortcuts
+	coded string         // the code under which indexCode filed the block (R11 on)
 
 	// Filled by prepare (blocks only); read-only afterwards.
 	prepared bool
 	valid    bool
-	reason   string
-	where    orb.Point
-	areaM2   float64
 	coal     bool
-	zone     int              // GK zone of the bound's centre
-	metric   orb.MultiPolygon // mining blocks: in zone, minus the zone's local origin
-	metricB  orb.Bound
-	metricOK bool
+	zone     int // GK zone of the bound's centre
+	areaM2   float64
+	bad      *invalid // why and where the geometry is invalid (nil when valid)
+	metric   *metric  // mining blocks with R04 on, projected
+}
+
+type invalid struct {
+	reason string
+	where  orb.Point
+}
+
+// metric is a mining block in its Gauss-Krüger zone, minus the zone's local origin.
+type metric struct {
+	g orb.MultiPolygon
+	b orb.Bound
+}
+
+// code is the block's QKBH or the zone's QYBH. It is read when a finding is made, not stored:
+// most features never need it.
+func (ft *feat) code() string {
+	if ft.block {
+		return ft.f.Attrs.String("QKBH")
+	}
+	return ft.f.Attrs.String("QYBH")
+}
+
+// reason and where describe an invalid geometry for R01.
+func (ft *feat) reason() string {
+	if ft.bad == nil {
+		return ""
+	}
+	return ft.bad.reason
+}
+
+func (ft *feat) where() orb.Point {
+	if ft.bad == nil {
+		return orb.Point{}
+	}
+	return ft.bad.where
 }
 
 // layer is one table.
@@ -66,12 +101,33 @@ type Engine struct {
 	findings []Finding
 	touched  map[ref]bool
 	ran      bool // Recheck needs the facts of a full Run
-	// codes indexes block codes (table → QKBH → ids) for R11 duplicates; dirtyCodes are the
-	// codes an edit touched since the last check.
-	codes      map[string]map[string]map[int64]bool
+	// codes indexes block codes (table → QKBH → ids) for R11 duplicates, kept only when R11
+	// is on; dirtyCodes are the codes an edit touched since the last check.
+	codes      map[string]map[string][]int64
 	dirtyCodes map[[2]string]bool
 	local      *worker // for Recheck; reset when zones change
+
+	// on caches rules.on for R01…R12 (index 1…12): the checks ask for every block.
+	on [13]bool
+	// What prepare must compute for the enabled rules: work no rule reads is skipped.
+	needArea, needCoal bool
 }
+
+// is reports whether rule "Rnn" is enabled, from the cache.
+func (e *Engine) is(id string) bool {
+	if len(id) != 3 || id[0] != 'R' {
+		return e.rules.on(id)
+	}
+	n := int(id[1]-'0')*10 + int(id[2]-'0')
+	if n < 1 || n > 12 {
+		return e.rules.on(id)
+	}
+	return e.on[n]
+}
+
+// fastPaths switches the pure-Go shortcuts (simple.go); tests turn it off to get GEOS's own
+// answers and compare.
+var fastPaths = true
 
 // Origin subtracted from Gauss-Krüger coordinates so GEOS works on small numbers.
 const originE, originN = 500000.0, 4500000.0
@@ -93,62 +149,118 @@ func NewEngine(in Input, rules Rules) *Engine {
 		rules.Cells = cat.Cells
 	}
 	e := &Engine{cat: cat, meta: in.Meta, rules: rules, layers: map[string]*layer{}, touched: map[ref]bool{},
-		codes: map[string]map[string]map[int64]bool{}, dirtyCodes: map[[2]string]bool{}}
+		codes: map[string]map[string][]int64{}, dirtyCodes: map[[2]string]bool{}}
+	for i := 1; i <= 12; i++ {
+		e.on[i] = rules.on(fmt.Sprintf("R%02d", i))
+	}
+	e.needArea = e.on[5] || e.on[6] || e.on[7] || e.on[8] || e.on[10]
+	e.needCoal = e.on[4] || e.on[7]
 	for _, def := range cat.Layers {
-		l := &layer{def: def, feats: map[int64]*feat{}}
-		var items []strItem
-		for _, f := range in.Layers[def.Table] {
-			ft := e.newFeat(def, f)
+		src := in.Layers[def.Table]
+		l := &layer{def: def, feats: make(map[int64]*feat, len(src))}
+		slab := make([]feat, len(src)) // one allocation for the layer, not one per feature
+		items := make([]strItem, 0, len(src))
+		for i, f := range src {
+			ft := &slab[i]
+			e.initFeat(ft, def, f)
 			l.feats[f.ID] = ft
 			if len(f.Geometry) > 0 {
-				items = append(items, strItem{b: ft.b, id: f.ID})
+				items = append(items, strItem{b: ft.b, ft: ft})
 			}
 		}
 		l.idx = newLayerIndex(items)
 		e.layers[def.Table] = l
 		if def.Role == plan.RoleBlock {
 			e.blocks = append(e.blocks, def.Table)
-			e.codes[def.Table] = map[string]map[int64]bool{}
-			for _, ft := range l.feats {
-				e.indexCode(ft, true)
+			if e.on[11] {
+				e.codes[def.Table] = make(map[string][]int64, len(src))
+				for i := range slab {
+					e.indexCode(&slab[i], true)
+				}
 			}
 		}
 	}
+	e.dirtyCodes = map[[2]string]bool{} // a new engine has nothing to re-check
 	return e
 }
 
-// indexCode adds or removes a block's code in the duplicate index and marks it dirty.
+// indexCode adds or removes a block's code in the duplicate index and marks it dirty. The ids
+// of a code are a short unordered list (almost always one).
 func (e *Engine) indexCode(ft *feat, add bool) {
-	c := strings.TrimSpace(ft.code)
+	if !e.on[11] {
+		return // the index only serves R11's duplicates
+	}
+	c := ft.coded
+	if add {
+		c = strings.TrimSpace(ft.code())
+		ft.coded = c
+	}
 	if c == "" {
 		return
 	}
 	byCode := e.codes[ft.table]
-	if add {
-		if byCode[c] == nil {
-			byCode[c] = map[int64]bool{}
+	ids := byCode[c]
+	at := -1
+	for i, id := range ids {
+		if id == ft.f.ID {
+			at = i
+			break
 		}
-		byCode[c][ft.f.ID] = true
-	} else {
-		delete(byCode[c], ft.f.ID)
-		if len(byCode[c]) == 0 {
+	}
+	if add {
+		if at < 0 {
+			byCode[c] = append(ids, ft.f.ID)
+		}
+	} else if at >= 0 {
+		ids[at] = ids[len(ids)-1]
+		ids = ids[:len(ids)-1]
+		if len(ids) == 0 {
 			delete(byCode, c)
+		} else {
+			byCode[c] = ids
 		}
 	}
 	e.dirtyCodes[[2]string{ft.table, c}] = true
 }
 
 func (e *Engine) newFeat(def plan.LayerDef, f plan.Feature) *feat {
-	ft := &feat{f: f, table: def.Table, kind: def.Kind}
-	if len(f.Geometry) > 0 {
-		ft.b = f.Geometry.Bound()
-	}
-	if def.Role == plan.RoleBlock {
-		ft.code = f.Attrs.String("QKBH")
-	} else {
-		ft.code = f.Attrs.String("QYBH")
-	}
+	ft := &feat{}
+	e.initFeat(ft, def, f)
 	return ft
+}
+
+func (e *Engine) initFeat(ft *feat, def plan.LayerDef, f plan.Feature) {
+	*ft = feat{f: f, table: def.Table, kind: def.Kind, block: def.Role == plan.RoleBlock}
+	if len(f.Geometry) > 0 {
+		ft.b = bound(f.Geometry)
+		ft.rect = rectOf(f.Geometry, ft.b)
+	}
+}
+
+// bound is mp.Bound() without orb's per-point Bound.Extend calls, which showed in profiles of
+// large plans. Geometries orb treats specially (empty parts or rings, NaN coordinates, which
+// math.Min propagates) go to orb itself, so the result is always the same.
+func bound(mp orb.MultiPolygon) orb.Bound {
+	var b orb.Bound
+	for i, p := range mp {
+		if len(p) == 0 || len(p[0]) == 0 {
+			return mp.Bound()
+		}
+		for j, pt := range p[0] { // the outer ring bounds a polygon, as in orb.Polygon.Bound
+			if pt[0] != pt[0] || pt[1] != pt[1] {
+				return mp.Bound()
+			}
+			if i == 0 && j == 0 {
+				b = orb.Bound{Min: pt, Max: pt}
+				continue
+			}
+			b.Min[0] = min(b.Min[0], pt[0])
+			b.Max[0] = max(b.Max[0], pt[0])
+			b.Min[1] = min(b.Min[1], pt[1])
+			b.Max[1] = max(b.Max[1], pt[1])
+		}
+	}
+	return b
 }
 
 // worker owns one GEOS context and its PROJ transformers: one per goroutine.
@@ -267,22 +379,37 @@ func (w *worker) zonePrep(table string, id int64) *topo.Prepared {
 
 // prepare computes the per-block facts every rule reads: validity, area, coal, metric geometry.
 func (w *worker) prepare(ft *feat) {
+	e := w.e
 	ft.prepared = true
-	ft.valid, ft.reason, ft.where = w.deg.Validity(ft.f.Geometry)
-	ft.areaM2 = crs.EllipsoidalArea(ft.f.Geometry)
-	for _, m := range minerals(ft.f.Attrs.String("KZ")) {
-		if w.e.mineral(m).Class == plan.ClassCoal && m != "地热" {
-			ft.coal = true
+	ft.bad = nil
+	if fastPaths && surelyValid(ft.f.Geometry, ft.rect.ok) {
+		ft.valid = true
+	} else {
+		var reason string
+		var where orb.Point
+		ft.valid, reason, where = w.deg.Validity(ft.f.Geometry)
+		if !ft.valid {
+			ft.bad = &invalid{reason, where}
+		}
+	}
+	if e.needArea {
+		ft.areaM2 = crs.EllipsoidalArea(ft.f.Geometry)
+	}
+	if e.needCoal {
+		for _, m := range minerals(ft.f.Attrs.String("KZ")) {
+			if e.mineral(m).Class == plan.ClassCoal && m != "地热" {
+				ft.coal = true
+			}
 		}
 	}
 	if !ft.valid {
 		return
 	}
 	ft.zone = crs.ZoneOf((ft.b.Min[0] + ft.b.Max[0]) / 2)
-	if ft.kind == plan.Mining && w.e.rules.on("R04") {
+	if ft.kind == plan.Mining && e.on[4] {
 		m, err := w.toMetric(ft.f.Geometry, ft.zone)
 		if err == nil {
-			ft.metric, ft.metricB, ft.metricOK = m, m.Bound(), true
+			ft.metric = &metric{m, m.Bound()}
 		}
 	}
 }
@@ -302,19 +429,39 @@ func (e *Engine) mineral(name string) plan.Mineral {
 	return plan.Mineral{Name: name, Class: plan.ClassMetal}
 }
 
-// blockRefs lists every block feature in a stable order.
+// blockRefs lists every block feature in a stable order: by layer, then in the order of the
+// layer's index, where neighbours in space follow each other, so the pair checks of consecutive
+// blocks walk the same index nodes and the run stays in the CPU's caches; features without
+// geometry (not in the index) come last, by id.
 func (e *Engine) blockRefs() []*feat {
-	var out []*feat
+	n := 0
+	for _, t := range e.blocks {
+		n += len(e.layers[t].feats)
+	}
+	out := make([]*feat, 0, n)
 	for _, t := range e.blocks {
 		l := e.layers[t]
-		ids := make([]int64, 0, len(l.feats))
-		for id := range l.feats {
-			ids = append(ids, id)
+		start := len(out)
+		for _, it := range l.idx.tree.items {
+			if !l.idx.dead[it.ft.f.ID] {
+				out = append(out, it.ft)
+			}
 		}
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		for _, id := range ids {
-			out = append(out, l.feats[id])
+		edited := len(out)
+		for _, ft := range l.idx.extra {
+			out = append(out, ft)
 		}
+		sort.Slice(out[edited:], func(i, j int) bool { return out[edited+i].f.ID < out[edited+j].f.ID })
+		var empty []*feat
+		if len(out)-start != len(l.feats) {
+			for _, ft := range l.feats {
+				if len(ft.f.Geometry) == 0 {
+					empty = append(empty, ft)
+				}
+			}
+			sort.Slice(empty, func(i, j int) bool { return empty[i].f.ID < empty[j].f.ID })
+		}
+		out = append(out, empty...)
 	}
 	return out
 }
@@ -417,7 +564,7 @@ func (e *Engine) Update(table string, changed []plan.Feature, removed []int64) {
 	touchArea := func(b orb.Bound) {
 		// A zone or constraint edit changes the unit checks of every block under it.
 		for _, t := range e.blocks {
-			e.layers[t].idx.search(b, func(id int64) { e.touched[ref{t, id}] = true })
+			e.layers[t].idx.search(b, func(o *feat) { e.touched[ref{t, o.f.ID}] = true })
 		}
 	}
 	for _, id := range removed {
@@ -446,7 +593,7 @@ func (e *Engine) Update(table string, changed []plan.Feature, removed []int64) {
 		}
 		l.feats[f.ID] = ft
 		if len(f.Geometry) > 0 {
-			l.idx.set(f.ID, ft.b)
+			l.idx.set(ft)
 		} else {
 			l.idx.remove(f.ID)
 		}
