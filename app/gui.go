@@ -228,6 +228,7 @@ type gui struct {
 	undoItem    *fyne.MenuItem
 	redoItem    *fyne.MenuItem
 	mainMenu    *fyne.MainMenu
+	val         *valPanel // validation panel (validation_panel.go)
 
 	afterImport func() // for tests: called on the UI goroutine when an import has ended
 }
@@ -258,7 +259,8 @@ func newGUI(a fyne.App, w fyne.Window) *gui {
 	right := container.NewBorder(container.NewVBox(g.attrHead, g.attrSub, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(g.attrForm)))
 
-	inner := container.NewHSplit(g.mv, right)
+	g.val = newValPanel(g)
+	inner := container.NewHSplit(g.mv, g.val.dock(right))
 	inner.Offset = 0.79
 	outer := container.NewHSplit(left, inner)
 	outer.Offset = 0.19
@@ -314,9 +316,10 @@ func (g *gui) menus() *fyne.MainMenu {
 	out := fyne.NewMenuItem(tr("缩小"), func() { g.mv.ZoomOut() })
 	about := fyne.NewMenuItem(tr("关于"), g.about)
 	return fyne.NewMainMenu(
-		fyne.NewMenu(tr("文件"), open, imp, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu(tr("文件"), append(append([]*fyne.MenuItem{open, imp}, g.exportMenuItems()...), fyne.NewMenuItemSeparator(), quit)...),
 		fyne.NewMenu(tr("编辑"), g.undoItem, g.redoItem),
-		fyne.NewMenu(tr("视图"), full, in, out),
+		fyne.NewMenu(tr("视图"), full, in, out, fyne.NewMenuItemSeparator(), g.statsMenuItem()),
+		g.validationMenu(),
 		fyne.NewMenu(tr("帮助"), about),
 	)
 }
@@ -361,6 +364,7 @@ func (g *gui) setDocument(doc *document.Document) {
 	g.buildLayerPanel()
 	g.showAttributes()
 	g.updateUndo()
+	g.val.setDocument(doc)
 	if old != nil && old != doc {
 		old.Close()
 	}
@@ -443,6 +447,7 @@ func (g *gui) onDocChange(e document.Event) {
 		}
 	}
 	g.updateUndo()
+	g.val.docChanged(e)
 }
 
 func (g *gui) updateUndo() {

@@ -25,7 +25,7 @@ func TestMenusAndShortcuts(t *testing.T) {
 		}
 		got = append(got, m.Label+":"+strings.Join(items, ","))
 	}
-	want := []string{"文件:打开…,导入 Shapefile…,退出", "编辑:撤销,重做", "视图:全图,放大,缩小", "帮助:关于"}
+	want := []string{"文件:打开…,导入 Shapefile…,导出成果包…,导出地图…,退出", "编辑:撤销,重做", "视图:全图,放大,缩小,统计…", "校验:重新校验全部,规则设置…", "帮助:关于"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("menus = %v, want %v", got, want)
 	}
