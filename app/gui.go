@@ -228,6 +228,7 @@ type gui struct {
 	undoItem    *fyne.MenuItem
 	redoItem    *fyne.MenuItem
 	mainMenu    *fyne.MainMenu
+	ed          *editor   // editing tools, form and dialogs (edit_*.go)
 	val         *valPanel // validation panel (validation_panel.go)
 
 	afterImport func() // for tests: called on the UI goroutine when an import has ended
@@ -298,6 +299,7 @@ func (g *gui) toolbar() fyne.CanvasObject {
 		g.identifyBtn,
 		vsep(),
 		g.undoBtn, g.redoBtn,
+		g.editToolbar(),
 	)
 }
 
@@ -331,6 +333,7 @@ func (g *gui) shortcuts() {
 	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { g.undo() })
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
 		func(fyne.Shortcut) { g.redo() })
+	g.editShortcuts()
 }
 
 func (g *gui) about() {
@@ -364,6 +367,7 @@ func (g *gui) setDocument(doc *document.Document) {
 	g.buildLayerPanel()
 	g.showAttributes()
 	g.updateUndo()
+	g.editSetDocument(doc)
 	g.val.setDocument(doc)
 	if old != nil && old != doc {
 		old.Close()
@@ -448,6 +452,7 @@ func (g *gui) onDocChange(e document.Event) {
 	}
 	g.updateUndo()
 	g.val.docChanged(e)
+	g.editDocChanged(e)
 }
 
 func (g *gui) updateUndo() {
