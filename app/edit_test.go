@@ -65,6 +65,23 @@ func editGUI(t *testing.T, readOnly bool) (*gui, fyne.Window, string) {
 	return g, w, path
 }
 
+// attrText is what the attribute panel shows for field: the read-only view's label, or the
+// editing form's entry or pick-list.
+func attrText(g *gui, field string) string {
+	if v := g.attrValues[field]; v != nil {
+		return v.Text
+	}
+	if fm := g.editor().form; fm != nil {
+		if en := fm.entries[field]; en != nil {
+			return en.Text
+		}
+		if s := fm.selects[field]; s != nil {
+			return s.Selected
+		}
+	}
+	return ""
+}
+
 func mouse(g *gui, lon, lat float64, b desktop.MouseButton) *desktop.MouseEvent {
 	return &desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: screenPos(g, lon, lat)}, Button: b}
 }

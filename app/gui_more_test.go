@@ -25,7 +25,7 @@ func TestMenusAndShortcuts(t *testing.T) {
 		}
 		got = append(got, m.Label+":"+strings.Join(items, ","))
 	}
-	want := []string{"文件:打开…,导入 Shapefile…,导出成果包…,导出地图…,退出", "编辑:撤销,重做", "视图:全图,放大,缩小,统计…", "校验:重新校验全部,规则设置…", "帮助:关于"}
+	want := []string{"文件:打开…,导入 Shapefile…,导出成果包…,导出地图…,退出", "编辑:撤销,重做,选择,绘制区块,编辑顶点,移动,添加洞,添加部分,分割,合并,删除,1′网格吸附,吸附,拐点坐标输入…,拐点坐标表…,历史记录…", "视图:全图,放大,缩小,统计…,属性表", "校验:重新校验全部,规则设置…", "帮助:关于"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("menus = %v, want %v", got, want)
 	}
