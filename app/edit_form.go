@@ -356,6 +356,7 @@ func (e *editor) newForm(def plan.LayerDef, f plan.Feature) *attrForm {
 				opts = append(opts, mineralOption(m))
 			}
 			s := widget.NewSelect(opts, nil)
+			s.PlaceHolder = tr("请选择…")
 			s.OnChanged = func(v string) {
 				if fm.loading {
 					return
@@ -370,6 +371,7 @@ func (e *editor) newForm(def plan.LayerDef, f plan.Feature) *attrForm {
 			val = s
 		case fd.Choices != "":
 			s := widget.NewSelect(append([]string(nil), cat.Choices[fd.Choices]...), nil)
+			s.PlaceHolder = tr("请选择…")
 			s.OnChanged = func(v string) {
 				if !fm.loading {
 					fm.commit(fd, map[string]any{fd.Name: v})
