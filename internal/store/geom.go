@@ -205,6 +205,60 @@ func parseHeader(b []byte) (gpHeader, error) {
 // nil. Polygon, MultiPolygon and collections of them are accepted in 2D, Z, M and ZM (ISO
 // and EWKB flags); Z and M are dropped because the plan is 2D.
 func decodeGeometry(b []byte) (orb.MultiPolygon, error) {
+	return decodeGeometryIn(b, nil)
+}
+
+// slab hands out the slices of many decoded geometries from a few large arrays, so reading a
+// layer of 100,000 features makes a few hundred allocations instead of three per feature (and
+// the points, which hold no pointers, are never scanned by the garbage collector). Each slice
+// is capped at its own length, so appending to one never writes into its neighbour.
+type slab struct {
+	pts   []orb.Point
+	rings []orb.Ring
+	polys []orb.Polygon
+}
+
+const slabChunk = 4096
+
+func (s *slab) points(n int) orb.Ring {
+	if s == nil {
+		return make(orb.Ring, n)
+	}
+	if len(s.pts) < n {
+		s.pts = make([]orb.Point, max(slabChunk, n))
+	}
+	r := s.pts[:n:n]
+	s.pts = s.pts[n:]
+	return r
+}
+
+func (s *slab) polygon(n int) orb.Polygon {
+	if s == nil {
+		return make(orb.Polygon, 0, n)
+	}
+	if len(s.rings) < n {
+		s.rings = make([]orb.Ring, max(slabChunk/4, n))
+	}
+	p := s.rings[:0:n]
+	s.rings = s.rings[n:]
+	return p
+}
+
+func (s *slab) multi(p orb.Polygon) orb.MultiPolygon {
+	if s == nil {
+		return orb.MultiPolygon{p}
+	}
+	if len(s.polys) < 1 {
+		s.polys = make([]orb.Polygon, slabChunk/4)
+	}
+	mp := orb.MultiPolygon(s.polys[:1:1])
+	s.polys = s.polys[1:]
+	mp[0] = p
+	return mp
+}
+
+// decodeGeometryIn is decodeGeometry taking its memory from sl (nil: ordinary allocations).
+func decodeGeometryIn(b []byte, sl *slab) (orb.MultiPolygon, error) {
 	if b == nil {
 		return nil, nil
 	}
@@ -215,7 +269,7 @@ func decodeGeometry(b []byte) (orb.MultiPolygon, error) {
 	if h.empty && len(b) == h.wkbOff {
 		return nil, nil
 	}
-	r := wkbReader{buf: b[h.wkbOff:]}
+	r := wkbReader{buf: b[h.wkbOff:], sl: sl}
 	mp, err := r.geometry(0)
 	if err != nil {
 		return nil, fmt.Errorf("WKB geometry: %w", err)
@@ -246,6 +300,7 @@ func geometryBound(b []byte) (orb.Bound, bool) {
 type wkbReader struct {
 	buf []byte
 	pos int
+	sl  *slab
 }
 
 var errShort = errors.New("truncated")
@@ -312,7 +367,7 @@ func (r *wkbReader) geometry(depth int) (orb.MultiPolygon, error) {
 		if len(p) == 0 {
 			return nil, nil
 		}
-		return orb.MultiPolygon{p}, nil
+		return r.sl.multi(p), nil
 	case wkbMultiPoly, wkbCollection:
 		n, err := r.count(bo, 9)
 		if err != nil {
@@ -352,7 +407,7 @@ func (r *wkbReader) polygon(bo binary.ByteOrder, dims int) (orb.Polygon, error) 
 	}
 	var p orb.Polygon
 	if nr > 0 {
-		p = make(orb.Polygon, 0, nr)
+		p = r.sl.polygon(nr)
 	}
 	stride := 8 * dims
 	for i := 0; i < nr; i++ {
@@ -363,14 +418,23 @@ func (r *wkbReader) polygon(bo binary.ByteOrder, dims int) (orb.Polygon, error) 
 		if np == 0 {
 			continue
 		}
-		ring := make(orb.Ring, np)
-		for j := range ring {
-			ring[j] = orb.Point{
-				math.Float64frombits(bo.Uint64(r.buf[r.pos:])),
-				math.Float64frombits(bo.Uint64(r.buf[r.pos+8:])),
+		ring := r.sl.points(np)
+		buf := r.buf[r.pos : r.pos+np*stride] // count checked that np points follow
+		if stride == 16 && bo == binary.ByteOrder(binary.LittleEndian) {
+			for j := range ring {
+				q := buf[16*j : 16*j+16]
+				ring[j] = orb.Point{
+					math.Float64frombits(binary.LittleEndian.Uint64(q)),
+					math.Float64frombits(binary.LittleEndian.Uint64(q[8:])),
+				}
 			}
-			r.pos += stride
+		} else {
+			for j := range ring {
+				q := buf[stride*j:]
+				ring[j] = orb.Point{math.Float64frombits(bo.Uint64(q)), math.Float64frombits(bo.Uint64(q[8:]))}
+			}
 		}
+		r.pos += np * stride
 		p = append(p, ring)
 	}
 	return p, nil

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -379,6 +381,7 @@ type rowScanner struct {
 	geom sql.RawBytes
 	vals []any
 	dest []any
+	sl   *slab // geometry memory for a whole layer (ReadLayer); nil for single reads
 }
 
 func newScanner(ts *tableSchema) *rowScanner {
@@ -397,7 +400,7 @@ func (sc *rowScanner) scan(rows *sql.Rows) (plan.Feature, error) {
 	}
 	f := plan.Feature{ID: sc.id}
 	if sc.geom != nil {
-		mp, err := decodeGeometry(sc.geom)
+		mp, err := decodeGeometryIn(sc.geom, sc.sl)
 		if err != nil {
 			return plan.Feature{}, fmt.Errorf("read %s feature %d: geometry: %w", sc.ts.name, sc.id, err)
 		}
@@ -433,33 +436,109 @@ func fromSQL(v any, t plan.FieldType) any {
 }
 
 // ReadLayer reads every feature of table in one query, by ID, with its fields.
+//
+// A large layer is read in parallel: its ID range is cut into parts read on separate
+// connections (SQLite steps them independently) and joined in order, so the result is the
+// same as one query's. Opening a plan of 100,000 blocks is mostly this.
 func (s *Store) ReadLayer(table string) ([]plan.Feature, []plan.Field, error) {
 	ts, err := s.schemaOf(s.db, table)
 	if err != nil {
 		return nil, nil, err
 	}
 	var n int
-	if err := s.db.QueryRow(fmt.Sprintf("SELECT count(*) FROM %s", quoteID(ts.name))).Scan(&n); err != nil {
+	var lo, hi sql.NullInt64
+	q := fmt.Sprintf("SELECT count(*), min(%[1]s), max(%[1]s) FROM %[2]s", quoteID(ts.pk), quoteID(ts.name))
+	if err := s.db.QueryRow(q).Scan(&n, &lo, &hi); err != nil {
 		return nil, nil, s.mapErr(err)
 	}
-	rows, err := s.db.Query(selectSQL(ts) + " ORDER BY " + quoteID(ts.pk))
+	parts, hint := 1, n
+	if n >= parallelReadMin && lo.Valid && hi.Valid {
+		parts = max(1, min(runtime.GOMAXPROCS(0), maxConns-1)) // a connection stays free for a writer
+		hint = n/parts + n/(8*parts) + 16
+	}
+	// Part k reads IDs in [cut[k], cut[k+1]), cut evenly over min…max (in unsigned arithmetic,
+	// which cannot overflow); the outer ends are open.
+	cut := make([]int64, parts+1)
+	cut[0], cut[parts] = math.MinInt64, math.MaxInt64
+	span := uint64(hi.Int64) - uint64(lo.Int64)
+	for k := 1; k < parts; k++ {
+		cut[k] = int64(uint64(lo.Int64)+span/uint64(parts)*uint64(k)) + 1
+	}
+	out := make([][]plan.Feature, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for k := 0; k < parts; k++ {
+		read := func() {
+			out[k], errs[k] = s.readRange(ts, cut[k], cut[k+1], hint)
+		}
+		if parts == 1 {
+			read()
+			break
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); read() }()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	fs := out[0]
+	if parts > 1 {
+		total := 0
+		for _, o := range out {
+			total += len(o)
+		}
+		fs = make([]plan.Feature, 0, total)
+		for _, o := range out {
+			fs = append(fs, o...)
+		}
+	}
+	if fs == nil {
+		fs = []plan.Feature{}
+	}
+	return fs, append([]plan.Field(nil), ts.fields...), nil
+}
+
+// parallelReadMin is the layer size from which ReadLayer reads in parallel (a variable for
+// tests).
+var parallelReadMin = 20000
+
+// readRange reads the features of ts with from ≤ ID < to (MinInt64 / MaxInt64: unbounded).
+func (s *Store) readRange(ts *tableSchema, from, to int64, hint int) ([]plan.Feature, error) {
+	q := selectSQL(ts)
+	var args []any
+	switch {
+	case from != math.MinInt64 && to != math.MaxInt64:
+		q += fmt.Sprintf(" WHERE %[1]s >= ? AND %[1]s < ?", quoteID(ts.pk))
+		args = []any{from, to}
+	case from != math.MinInt64:
+		q += fmt.Sprintf(" WHERE %s >= ?", quoteID(ts.pk))
+		args = []any{from}
+	case to != math.MaxInt64:
+		q += fmt.Sprintf(" WHERE %s < ?", quoteID(ts.pk))
+		args = []any{to}
+	}
+	rows, err := s.db.Query(q+" ORDER BY "+quoteID(ts.pk), args...)
 	if err != nil {
-		return nil, nil, s.mapErr(err)
+		return nil, s.mapErr(err)
 	}
 	defer rows.Close()
-	out := make([]plan.Feature, 0, n)
+	out := make([]plan.Feature, 0, hint)
 	sc := newScanner(ts)
+	sc.sl = &slab{}
 	for rows.Next() {
 		f, err := sc.scan(rows)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		out = append(out, f)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, s.mapErr(err)
+		return nil, s.mapErr(err)
 	}
-	return out, append([]plan.Field(nil), ts.fields...), nil
+	return out, nil
 }
 
 // InsertMany imports fs into table in one transaction through one prepared statement, and
