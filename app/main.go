@@ -4,6 +4,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 )
 
 // Exit statuses shared by every subcommand.
@@ -17,6 +18,17 @@ const (
 const defaultProject = "sampledata/xinjiang.gpkg"
 
 func main() {
+	// KUANGGUI_CPUPROFILE=FILE writes a CPU profile of the run, for `go tool pprof`.
+	if path := os.Getenv("KUANGGUI_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				code := run(os.Args[1:])
+				pprof.StopCPUProfile()
+				f.Close()
+				os.Exit(code)
+			}
+		}
+	}
 	os.Exit(run(os.Args[1:]))
 }
 

@@ -36,11 +36,11 @@ func TurningPoints(mp orb.MultiPolygon, zone int, prefix bool) ([]TurningPoint, 
 	if err != nil {
 		return nil, err
 	}
-	tr, err := NewTransformer(Geographic(), gk)
+	tr, err := Borrow(Geographic(), gk)
 	if err != nil {
 		return nil, err
 	}
-	defer tr.Close()
+	defer Return(tr)
 	plane, err := tr.MultiPolygon(mp)
 	if err != nil {
 		return nil, err
