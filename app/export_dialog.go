@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -93,7 +95,12 @@ func (g *gui) exportDialog() {
 	crsSel := widget.NewSelect(crsLabels, nil)
 	crsSel.SetSelectedIndex(0)
 	var layerLabels, layerTables, ticked []string
-	for _, l := range g.doc.Layers() {
+	// Block layers first and ticked: they are what a package is for.
+	ls := append([]*document.Layer(nil), g.doc.Layers()...)
+	sort.SliceStable(ls, func(i, j int) bool {
+		return ls[i].Def.Role == plan.RoleBlock && ls[j].Def.Role != plan.RoleBlock
+	})
+	for _, l := range ls {
 		lbl := fmt.Sprintf("%s (%s, %d)", g.layerName(l.Def), l.Def.Table, len(l.Features))
 		layerLabels = append(layerLabels, lbl)
 		layerTables = append(layerTables, l.Def.Table)
@@ -104,7 +111,7 @@ func (g *gui) exportDialog() {
 	layers := widget.NewCheckGroup(layerLabels, nil)
 	layers.SetSelected(ticked)
 	layerScroll := container.NewVScroll(layers)
-	layerScroll.SetMinSize(fyne.NewSize(420, 200))
+	layerScroll.SetMinSize(fyne.NewSize(420, 260))
 
 	items := []*widget.FormItem{
 		widget.NewFormItem(tr("输出文件夹"), container.NewBorder(nil, nil, nil, browse, dir)),
@@ -225,7 +232,7 @@ func (g *gui) forceExportDialog(dir string, opt document.ExportOptions, res *doc
 	}
 	cancel := widget.NewButton(tr("取消"), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(tr("校验错误"), container.NewBorder(head,
-		container.NewVBox(widget.NewLabel(tr("理由")), reason, container.NewHBox(cancel, force)), nil, nil, scroll), g.win)
+		container.NewVBox(widget.NewLabel(tr("理由")), reason, container.NewHBox(layout.NewSpacer(), cancel, force)), nil, nil, scroll), g.win)
 	d.Resize(fyne.NewSize(640, 520))
 	d.Show()
 }

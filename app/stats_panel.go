@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -38,6 +39,22 @@ func (g *gui) layerTitle(table string) string {
 	return table
 }
 
+// statByKey names each breakdown of document.Stats for the English UI (the document's titles
+// are Chinese: layer name and breakdown).
+var statByKey = map[string]string{
+	"mineral_group": "按矿种（规划分类）", "mineral": "按矿种", "zone": "按勘查开发区（两环八带）",
+	"base": "按能源资源基地", "region": "按行政区",
+}
+
+// statTitle is a table's title: the document's own in Chinese, layer · breakdown otherwise.
+func (g *gui) statTitle(t document.StatTable) string {
+	key, ok := statByKey[t.By]
+	if g.zh || !ok {
+		return t.Title
+	}
+	return g.layerTitle(t.Layer) + " · " + tr(key)
+}
+
 func newStatsView(g *gui, tables []document.StatTable) *statsView {
 	sv := &statsView{tables: tables}
 	sv.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -50,7 +67,7 @@ func newStatsView(g *gui, tables []document.StatTable) *statsView {
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			t := sv.tables[i]
-			o.(*widget.Label).SetText(g.layerTitle(t.Layer) + " · " + tr(t.Title))
+			o.(*widget.Label).SetText(g.statTitle(t))
 		},
 	)
 	sv.table = widget.NewTable(
@@ -87,7 +104,7 @@ func (sv *statsView) show(g *gui, i int) {
 	}
 	sv.cur = i
 	t := sv.tables[i]
-	sv.title.SetText(g.layerTitle(t.Layer) + " · " + tr(t.Title))
+	sv.title.SetText(g.statTitle(t))
 	sv.table.Refresh()
 	sv.table.ScrollToTop()
 }
@@ -137,7 +154,7 @@ func (g *gui) showStats() {
 	var d *dialog.CustomDialog
 	csvBtn := widget.NewButton(tr("导出 CSV…"), func() { g.statsCSVDialog(tables) })
 	closeBtn := widget.NewButton(tr("关闭"), func() { d.Hide() })
-	content := container.NewBorder(nil, container.NewHBox(csvBtn, closeBtn), nil, nil, sv.root)
+	content := container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), csvBtn, closeBtn), nil, nil, sv.root)
 	d = dialog.NewCustomWithoutButtons(tr("统计"), content, g.win)
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()

@@ -126,7 +126,6 @@ func newValPanel(g *gui) *valPanel {
 	p.detailMsg = widget.NewLabel("")
 	p.detailMsg.Wrapping = fyne.TextWrapWord
 	p.detailValue = widget.NewLabel("")
-	p.detailValue.Importance = widget.LowImportance
 	p.detailEx = widget.NewLabel("")
 	p.detailEx.Wrapping = fyne.TextWrapWord
 	p.detailEx.Importance = widget.LowImportance
@@ -607,12 +606,29 @@ func (p *valPanel) updateNode(uid widget.TreeNodeID, branch bool, o fyne.CanvasO
 		if p.exOf[i] != nil {
 			icon.SetResource(theme.NewDisabledResource(theme.ConfirmIcon()))
 			label.Importance = widget.LowImportance
-			label.SetText(tr("[例外] {{.M}} — {{.R}}", trData{"M": f.Message, "R": p.exOf[i].Reason}))
+			label.SetText(tr("[例外] {{.M}} — {{.R}}", trData{"M": p.leafText(f), "R": p.exOf[i].Reason}))
 			return
 		}
 		icon.SetResource(severityIcon(f.Severity))
-		label.SetText(f.Message)
+		label.SetText(p.leafText(f))
 	}
+}
+
+// leafText puts the block codes first, where a narrow panel still shows them, and drops the
+// layer name the message starts with (the detail area below shows the whole message).
+func (p *valPanel) leafText(f *validate.Finding) string {
+	msg := f.Message
+	if l, ok := p.doc.Layer(f.Layer); ok {
+		msg = strings.TrimPrefix(msg, l.Def.Name+" ")
+	}
+	if len(f.Codes) == 0 || f.Codes[0] == "" {
+		return msg
+	}
+	for _, c := range f.Codes {
+		msg = strings.Replace(msg, c, "", 1)
+	}
+	msg = strings.TrimLeft(msg, " 与、，,")
+	return strings.Join(f.Codes, "、") + "  " + msg
 }
 
 func (p *valPanel) onTreeSelected(uid widget.TreeNodeID) {

@@ -599,8 +599,10 @@ func TestPanelTranslationsComplete(t *testing.T) {
 	for _, n := range validate.RuleNames {
 		keys[n] = true
 	}
-	for _, tb := range []string{"按矿种（规划分类）", "按矿种", "按勘查开发区（两环八带）", "按能源资源基地", "按行政区",
-		"CGCS2000 3° 带 第{{.Z}}带，带带号 (EPSG:{{.E}})", "CGCS2000 3° 带 第{{.Z}}带，不带带号 (EPSG:{{.E}})"} {
+	for _, tb := range statByKey {
+		keys[tb] = true
+	}
+	for _, tb := range []string{"CGCS2000 3° 带 第{{.Z}}带，带带号 (EPSG:{{.E}})", "CGCS2000 3° 带 第{{.Z}}带，不带带号 (EPSG:{{.E}})"} {
 		keys[tb] = true
 	}
 	hanzi := regexp.MustCompile(`\p{Han}`)
