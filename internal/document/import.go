@@ -3,7 +3,9 @@ package document
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"kuanggui/internal/crs"
 	"kuanggui/internal/plan"
@@ -179,26 +181,67 @@ func coerce(v any, t plan.FieldType) any {
 }
 
 // flagInvalid adds every invalid geometry to the report, with GEOS's reason and where: the
-// feature is kept as it is (validation flags it too), so nothing the file held is lost.
+// feature is kept as it is (validation flags it too), so nothing the file held is lost. The
+// checks run on every core, each worker with its own GEOS context.
 func flagInvalid(fs []plan.Feature, rep *shapefile.Report) {
-	gc := topo.NewContext(topo.GridDegree)
-	for _, f := range fs {
-		if len(f.Geometry) == 0 {
-			continue
+	problems := make([]*shapefile.Problem, len(fs))
+	workers := runtime.NumCPU()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			gc := topo.NewContext(topo.GridDegree)
+			for i := w; i < len(fs); i += workers {
+				f := fs[i]
+				if len(f.Geometry) == 0 {
+					continue
+				}
+				ok, reason, at := gc.Validity(f.Geometry)
+				if ok {
+					continue
+				}
+				where := ""
+				if code := f.Attrs.String("QKBH"); code != "" {
+					where = code + " "
+				}
+				problems[i] = &shapefile.Problem{Record: int(f.ID), Kind: "invalid-geometry",
+					Message: fmt.Sprintf("%s几何无效：%s，位置 %.6f, %.6f；已保留并标记 (invalid geometry kept and flagged)", where, reason, at.X(), at.Y())}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for _, p := range problems {
+		if p != nil {
+			rep.Problems = append(rep.Problems, *p)
 		}
-		ok, reason, at := gc.Validity(f.Geometry)
-		if ok {
-			continue
-		}
-		where := ""
-		if code := f.Attrs.String("QKBH"); code != "" {
-			where = code + " "
-		}
-		rep.Problems = append(rep.Problems, shapefile.Problem{Record: int(f.ID), Kind: "invalid-geometry",
-			Message: fmt.Sprintf("%s几何无效：%s，位置 %.6f, %.6f；已保留并标记 (invalid geometry kept and flagged)", where, reason, at.X(), at.Y())})
 	}
 }
 
+// renameFields applies the user's SRC=DST field mapping to the file's fields and values.
+func renameFields(rename map[string]string, rep *shapefile.Report, fs []plan.Feature) error {
+	for src, dst := range rename {
+		found := false
+		for i, f := range rep.Fields {
+			if strings.EqualFold(f.Name, src) {
+				rep.Fields[i].Name = dst
+				src = f.Name
+				found = true
+				break
+			}
+		}
+		if !found {
+			return fmt.Errorf("%s: 没有字段 %s，无法改名为 %s (no such field in the file)", rep.File, src, dst)
+		}
+		for i := range fs {
+			if v, ok := fs[i].Attrs[src]; ok {
+				delete(fs[i].Attrs, src)
+				fs[i].Attrs[dst] = v
+			}
+		}
+	}
+	return nil
+}
 // BulkInsert loads many new features into a catalog layer in one transaction, without
 // journalling them (a bulk load like Import, used for generated test plans).
 func (d *Document) BulkInsert(table string, fs []plan.Feature, progress func(done, total int)) error {
@@ -241,27 +284,3 @@ func (d *Document) BulkInsert(table string, fs []plan.Feature, progress func(don
 	return nil
 }
 
-// renameFields applies the user's SRC=DST field mapping to the file's fields and values.
-func renameFields(rename map[string]string, rep *shapefile.Report, fs []plan.Feature) error {
-	for src, dst := range rename {
-		found := false
-		for i, f := range rep.Fields {
-			if strings.EqualFold(f.Name, src) {
-				rep.Fields[i].Name = dst
-				src = f.Name
-				found = true
-				break
-			}
-		}
-		if !found {
-			return fmt.Errorf("%s: 没有字段 %s，无法改名为 %s (no such field in the file)", rep.File, src, dst)
-		}
-		for i := range fs {
-			if v, ok := fs[i].Attrs[src]; ok {
-				delete(fs[i].Attrs, src)
-				fs[i].Attrs[dst] = v
-			}
-		}
-	}
-	return nil
-}
