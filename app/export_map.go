@@ -159,7 +159,7 @@ func (g *gui) mapJob(me mapExport) func() error {
 		}
 		if l.Def.Style.ByMineral {
 			for i, mc := range mineralsPresent(l, cat) {
-				if i == 8 {
+				if i == 5 { // the most frequent; a legend of every mineral would cover the map
 					break
 				}
 				legend = append(legend, render.LegendEntry{Label: g.layerName(l.Def) + "·" + mc.name, Fill: mc.colour, Stroke: darker(mc.colour)})
@@ -171,7 +171,7 @@ func (g *gui) mapJob(me mapExport) func() error {
 	m.SetOrder(drawOrder(g.doc.Layers()))
 	opt := render.PosterOptions{Title: me.Title, DPI: me.DPI, Legend: legend, Note: "示意"}
 	return func() error {
-		v := render.NewViewport(b, me.Width, me.Height, 0)
+		v := render.NewViewport(b, me.Width, me.Height, float64(me.Width)/40)
 		img, err := m.RenderPoster(context.Background(), v, opt)
 		if err != nil {
 			return err
