@@ -628,3 +628,62 @@ func TestPanelTranslationsComplete(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkValidationLiveUpdate measures what the panel does after one edit of the sample plan:
+// the incremental re-check and the rebuilt tree (the debounce pause not counted). Target: within
+// two frames (33 ms). Needs the sample project (`make sample`).
+func BenchmarkValidationLiveUpdate(b *testing.B) {
+	src := filepath.Join("..", "sampledata", "xinjiang.gpkg")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		b.Skip("sample project missing; run make sample")
+	}
+	path := filepath.Join(b.TempDir(), "x.gpkg")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	a := test.NewTempApp(b)
+	doc, err := document.Open(path, document.OpenOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer doc.Close()
+	w := test.NewTempWindow(b, widget.NewLabel(""))
+	g := newGUI(a, w)
+	updated := make(chan struct{}, 64)
+	g.val.afterUpdate = func() { updated <- struct{}{} }
+	g.setDocument(doc)
+	<-updated
+	p := g.val
+	l, _ := doc.Layer("kaicqk")
+	f := l.Features[len(l.Features)/2]
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		after := f
+		after.Geometry = orb.MultiPolygon{}
+		for _, poly := range f.Geometry {
+			var np orb.Polygon
+			for _, r := range poly {
+				nr := make(orb.Ring, len(r))
+				for k, pt := range r {
+					nr[k] = orb.Point{pt[0] + float64(i%2)*0.001, pt[1]}
+				}
+				np = append(np, nr)
+			}
+			after.Geometry = append(after.Geometry, np)
+		}
+		p.cancelRun()
+		if err := doc.Apply(edit.Update("移动", "kaicqk", f, after)); err != nil {
+			b.Fatal(err)
+		}
+		p.cancelRun() // measure the re-check here, not after the debounce
+		f = after
+		fs, err := doc.Recheck(b.Context())
+		if err != nil {
+			b.Fatal(err)
+		}
+		ex, _ := doc.Exceptions()
+		p.setFindings(doc, fs, ex)
+		drain(updated)
+	}
+}
