@@ -40,9 +40,23 @@ func TestReadLayerParallelEqualsOneQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := s.readRange(ts, math.MinInt64, math.MaxInt64, 0)
+	// The reference: one query through database/sql and rowScanner (what Get uses).
+	rows, err := s.db.Query(selectSQL(ts) + " ORDER BY " + quoteID(ts.pk))
 	if err != nil {
 		t.Fatal(err)
+	}
+	var want []plan.Feature
+	sc := newScanner(ts)
+	for rows.Next() {
+		f, err := sc.scan(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, f)
+	}
+	rows.Close()
+	if one, err := s.readRange(ts, math.MinInt64, math.MaxInt64, 0); err != nil || !reflect.DeepEqual(one, want) {
+		t.Fatalf("readRange differs from database/sql: %v", err)
 	}
 	old := parallelReadMin
 	defer func() { parallelReadMin = old }()

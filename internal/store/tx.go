@@ -1,9 +1,12 @@
 package store
 
 import (
+	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"strings"
@@ -381,7 +384,6 @@ type rowScanner struct {
 	geom sql.RawBytes
 	vals []any
 	dest []any
-	sl   *slab // geometry memory for a whole layer (ReadLayer); nil for single reads
 }
 
 func newScanner(ts *tableSchema) *rowScanner {
@@ -400,7 +402,7 @@ func (sc *rowScanner) scan(rows *sql.Rows) (plan.Feature, error) {
 	}
 	f := plan.Feature{ID: sc.id}
 	if sc.geom != nil {
-		mp, err := decodeGeometryIn(sc.geom, sc.sl)
+		mp, err := decodeGeometry(sc.geom)
 		if err != nil {
 			return plan.Feature{}, fmt.Errorf("read %s feature %d: geometry: %w", sc.ts.name, sc.id, err)
 		}
@@ -520,25 +522,84 @@ func (s *Store) readRange(ts *tableSchema, from, to int64, hint int) ([]plan.Fea
 		q += fmt.Sprintf(" WHERE %s < ?", quoteID(ts.pk))
 		args = []any{to}
 	}
-	rows, err := s.db.Query(q+" ORDER BY "+quoteID(ts.pk), args...)
+	q += " ORDER BY " + quoteID(ts.pk)
+	// The driver's rows directly, not database/sql's: Rows.Scan's per-column conversion and
+	// per-row locking cost as much as SQLite's own stepping on a large layer. The values are
+	// the same ones Scan would have handed over (the driver already copies blobs and strings).
+	ctx := context.Background()
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, s.mapErr(err)
 	}
-	defer rows.Close()
-	out := make([]plan.Feature, 0, hint)
-	sc := newScanner(ts)
-	sc.sl = &slab{}
-	for rows.Next() {
-		f, err := sc.scan(rows)
-		if err != nil {
-			return nil, err
+	defer conn.Close()
+	var out []plan.Feature
+	err = conn.Raw(func(dc any) error {
+		qc, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("read %s: the SQLite driver cannot run queries directly", ts.name)
 		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		}
+		rows, err := qc.QueryContext(ctx, q, named)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		out = make([]plan.Feature, 0, hint)
+		dest := make([]driver.Value, 2+len(ts.fields))
+		sl := &slab{}
+		for {
+			if err := rows.Next(dest); err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+			f, err := featureFromRow(ts, dest, sl)
+			if err != nil {
+				return err
+			}
+			out = append(out, f)
+		}
+	})
+	if err != nil {
 		return nil, s.mapErr(err)
 	}
 	return out, nil
+}
+
+// featureFromRow builds a feature from a row of selectSQL as the driver gives it: what
+// rowScanner.scan makes of the same row through database/sql.
+func featureFromRow(ts *tableSchema, row []driver.Value, sl *slab) (plan.Feature, error) {
+	id, ok := row[0].(int64)
+	if !ok {
+		return plan.Feature{}, fmt.Errorf("read %s: feature ID %v is not an integer", ts.name, row[0])
+	}
+	f := plan.Feature{ID: id}
+	var blob []byte
+	switch g := row[1].(type) {
+	case nil:
+	case []byte:
+		blob = g
+	case string:
+		blob = []byte(g)
+	default:
+		blob = []byte(fmt.Sprint(g)) // not a blob: decoding says so, naming the feature
+	}
+	if blob != nil {
+		mp, err := decodeGeometryIn(blob, sl)
+		if err != nil {
+			return plan.Feature{}, fmt.Errorf("read %s feature %d: geometry: %w", ts.name, id, err)
+		}
+		f.Geometry = mp
+	}
+	f.Attrs = make(plan.Attrs, len(ts.fields))
+	for i, fd := range ts.fields {
+		f.Attrs[fd.Name] = fromSQL(row[2+i], fd.Type)
+	}
+	return f, nil
 }
 
 // InsertMany imports fs into table in one transaction through one prepared statement, and
