@@ -71,6 +71,11 @@ func cmdExport(args []string) int {
 	for _, f := range res.Files {
 		fmt.Println("  " + f)
 	}
+	if os.Getenv("KUANGGUI_TIMING") != "" {
+		for _, p := range res.Phases {
+			fmt.Fprintf(os.Stderr, "kuanggui: export %s %.3f s\n", p.Name, p.Took.Seconds())
+		}
+	}
 	return exitOK
 }
 

@@ -45,6 +45,14 @@ type ExportResult struct {
 	Findings []validate.Finding
 	Errors   int
 	Forced   bool
+	// Phases says how long each part took (validate, shapefiles, points, stats, report, package).
+	Phases []Phase
+}
+
+// Phase is one timed part of an export.
+type Phase struct {
+	Name string
+	Took time.Duration
 }
 
 // Export writes a submission package: the layers as shapefiles, a turning-point table for every
@@ -74,15 +82,18 @@ func (d *Document) Export(ctx context.Context, outDir string, opt ExportOptions,
 			return nil, fmt.Errorf("导出: 项目中没有图层 %q (no such layer)", t)
 		}
 	}
+	start := time.Now()
 	findings, err := d.Validate(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
+	validated := time.Since(start)
 	ex, err := d.Exceptions()
 	if err != nil {
 		return nil, err
 	}
-	res := &ExportResult{Findings: findings}
+	res := &ExportResult{Findings: findings, Phases: []Phase{{"validate", validated}}}
+	phase := func(name string, since time.Time) { res.Phases = append(res.Phases, Phase{name, time.Since(since)}) }
 	for _, f := range findings {
 		if _, ok := IsException(f, ex); !ok && f.Severity == validate.Error {
 			res.Errors++
@@ -116,29 +127,40 @@ func (d *Document) Export(ctx context.Context, outDir string, opt ExportOptions,
 			progress(i, total)
 		}
 	}
+	var shpTime, pointsTime time.Duration
 	for i, t := range layers {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
 		l, _ := d.Layer(t)
+		t0 := time.Now()
 		if err := shapefile.Write(tmp, t, l.Def.Fields, snap[t], shapefile.WriteOptions{Encoding: opt.Encoding, CRS: opt.CRS}); err != nil {
 			return res, fmt.Errorf("导出图层 %s (%s): %w", t, l.Def.Name, err)
 		}
+		t1 := time.Now()
+		shpTime += t1.Sub(t0)
 		if l.Def.Role == plan.RoleBlock {
 			if err := writePointTable(filepath.Join(tmp, t+"_points.csv"), snap[t], opt.CRS); err != nil {
 				return res, fmt.Errorf("导出 %s 拐点坐标表: %w", t, err)
 			}
 		}
+		pointsTime += time.Since(t1)
 		step(i + 1)
 	}
+	res.Phases = append(res.Phases, Phase{"shapefiles", shpTime}, Phase{"points", pointsTime})
+	t0 := time.Now()
 	if err := writeStatsCSV(filepath.Join(tmp, "stats.csv"), d.Stats()); err != nil {
 		return res, err
 	}
+	phase("stats", t0)
 	step(len(layers) + 1)
+	t0 = time.Now()
 	if err := writeReport(tmp, findings, ex, opt, res); err != nil {
 		return res, err
 	}
+	phase("report", t0)
 	step(len(layers) + 2)
+	t0 = time.Now()
 
 	entries, _ := os.ReadDir(tmp)
 	for _, e := range entries {
@@ -159,6 +181,7 @@ func (d *Document) Export(ctx context.Context, outDir string, opt ExportOptions,
 			return res, fmt.Errorf("导出: %w", err)
 		}
 	}
+	phase("package", t0)
 	step(total)
 	return res, nil
 }
