@@ -242,6 +242,7 @@ func renameFields(rename map[string]string, rep *shapefile.Report, fs []plan.Fea
 	}
 	return nil
 }
+
 // BulkInsert loads many new features into a catalog layer in one transaction, without
 // journalling them (a bulk load like Import, used for generated test plans).
 func (d *Document) BulkInsert(table string, fs []plan.Feature, progress func(done, total int)) error {
@@ -283,4 +284,3 @@ func (d *Document) BulkInsert(table string, fs []plan.Feature, progress func(don
 	d.notify(Event{Kind: Imported, Tables: []string{table}})
 	return nil
 }
-
