@@ -2,6 +2,7 @@ package validate
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"math"
@@ -9,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
 	"kuanggui/internal/crs"
 	"kuanggui/internal/plan"
@@ -21,6 +21,7 @@ func (e *Engine) newFinding(rule, sub string, sev Severity, fts []*feat, g orb.G
 	f := Finding{Rule: rule, Severity: sev, Layer: fts[0].table, Geometry: g, Value: value, Limit: limit, Unit: unit, Message: msg}
 	codes := make([]string, 0, len(fts))
 	h := sha256.New()
+	var buf []byte
 	sorted := append([]*feat(nil), fts...)
 	sort.Slice(sorted, func(i, j int) bool {
 		if sorted[i].table != sorted[j].table {
@@ -40,8 +41,8 @@ func (e *Engine) newFinding(rule, sub string, sev Severity, fts []*feat, g orb.G
 		}
 		codes = append(codes, c)
 		if len(ft.f.Geometry) > 0 {
-			b, _ := wkb.Marshal(ft.f.Geometry)
-			h.Write(b)
+			buf = appendWKB(buf[:0], ft.f.Geometry)
+			h.Write(buf)
 		}
 		h.Write([]byte{0})
 	}
@@ -53,6 +54,28 @@ func (e *Engine) newFinding(rule, sub string, sev Severity, fts []*feat, g orb.G
 	f.Key += ":" + strings.Join(codes, ",")
 	f.GeomHash = hex.EncodeToString(h.Sum(nil)[:8])
 	return f
+}
+
+// appendWKB appends mp as little-endian WKB: the bytes wkb.Marshal gives (GeomHash depends on
+// them), without its encoder's per-value writes.
+func appendWKB(buf []byte, mp orb.MultiPolygon) []byte {
+	le := binary.LittleEndian
+	buf = append(buf, 1)
+	buf = le.AppendUint32(buf, 6)
+	buf = le.AppendUint32(buf, uint32(len(mp)))
+	for _, p := range mp {
+		buf = append(buf, 1)
+		buf = le.AppendUint32(buf, 3)
+		buf = le.AppendUint32(buf, uint32(len(p)))
+		for _, r := range p {
+			buf = le.AppendUint32(buf, uint32(len(r)))
+			for _, pt := range r {
+				buf = le.AppendUint64(buf, math.Float64bits(pt[0]))
+				buf = le.AppendUint64(buf, math.Float64bits(pt[1]))
+			}
+		}
+	}
+	return buf
 }
 
 func (e *Engine) layerName(table string) string {
@@ -84,6 +107,9 @@ func r4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 // checkFeature runs the single-block rules on ft.
 func (w *worker) checkFeature(ft *feat, out *[]Finding) {
 	e, r := w.e, &w.e.rules
+	if !e.featRules {
+		return
+	}
 	if e.is("R01") && !ft.valid {
 		var g orb.Geometry = ft.where()
 		if len(ft.f.Geometry) == 0 {

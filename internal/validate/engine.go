@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -111,6 +112,8 @@ type Engine struct {
 	on [13]bool
 	// What prepare must compute for the enabled rules: work no rule reads is skipped.
 	needArea, needCoal bool
+	featRules          bool // any rule checkFeature runs
+
 }
 
 // is reports whether rule "Rnn" is enabled, from the cache.
@@ -155,33 +158,59 @@ func NewEngine(in Input, rules Rules) *Engine {
 	}
 	e.needArea = e.on[5] || e.on[6] || e.on[7] || e.on[8] || e.on[10]
 	e.needCoal = e.on[4] || e.on[7]
-	for _, def := range cat.Layers {
-		src := in.Layers[def.Table]
-		l := &layer{def: def, feats: make(map[int64]*feat, len(src))}
-		slab := make([]feat, len(src)) // one allocation for the layer, not one per feature
-		items := make([]strItem, 0, len(src))
-		for i, f := range src {
-			ft := &slab[i]
-			e.initFeat(ft, def, f)
-			l.feats[f.ID] = ft
-			if len(f.Geometry) > 0 {
-				items = append(items, strItem{b: ft.b, ft: ft})
-			}
+	e.featRules = e.on[1] || e.on[5] || e.on[6] || e.on[7] || e.on[8] || e.on[9] || e.on[10] || e.on[11] || e.on[12]
+	// Layers are indexed side by side (a large plan has two big block layers).
+	built := make([]*layer, len(cat.Layers))
+	var wg sync.WaitGroup
+	for i, def := range cat.Layers {
+		build := func() { built[i] = e.buildLayer(def, in.Layers[def.Table]) }
+		if len(in.Layers[def.Table]) < 4096 {
+			build()
+			continue
 		}
-		l.idx = newLayerIndex(items)
+		wg.Add(1)
+		go func() { defer wg.Done(); build() }()
+	}
+	wg.Wait()
+	for i, def := range cat.Layers {
+		l := built[i]
 		e.layers[def.Table] = l
 		if def.Role == plan.RoleBlock {
 			e.blocks = append(e.blocks, def.Table)
 			if e.on[11] {
-				e.codes[def.Table] = make(map[string][]int64, len(src))
-				for i := range slab {
-					e.indexCode(&slab[i], true)
+				e.codes[def.Table] = make(map[string][]int64, len(l.feats))
+				for _, it := range l.idx.tree.all() {
+					e.indexCode(it.ft, true)
+				}
+				for _, ft := range l.feats {
+					if len(ft.f.Geometry) == 0 {
+						e.indexCode(ft, true) // not in the index
+					}
 				}
 			}
 		}
 	}
 	e.dirtyCodes = map[[2]string]bool{} // a new engine has nothing to re-check
 	return e
+}
+
+// buildLayer makes the features of one table and their index.
+func (e *Engine) buildLayer(def plan.LayerDef, src []plan.Feature) *layer {
+	l := &layer{def: def, feats: make(map[int64]*feat, len(src))}
+	slab := make([]feat, len(src)) // one allocation for the layer, not one per feature
+	items := make([]strItem, 0, len(src))
+	for i, f := range src {
+		e.initFeat(&slab[i], def, f)
+		l.feats[f.ID] = &slab[i]
+	}
+	for i := range slab {
+		// An ID given twice is one feature, the last (as in the map): index it once.
+		if ft := &slab[i]; len(ft.f.Geometry) > 0 && l.feats[ft.f.ID] == ft {
+			items = append(items, strItem{b: ft.b, ft: ft})
+		}
+	}
+	l.idx = newLayerIndex(items)
+	return l
 }
 
 // indexCode adds or removes a block's code in the duplicate index and marks it dirty. The ids
@@ -442,7 +471,7 @@ func (e *Engine) blockRefs() []*feat {
 	for _, t := range e.blocks {
 		l := e.layers[t]
 		start := len(out)
-		for _, it := range l.idx.tree.items {
+		for _, it := range l.idx.tree.all() {
 			if !l.idx.dead[it.ft.f.ID] {
 				out = append(out, it.ft)
 			}
@@ -671,21 +700,32 @@ func (e *Engine) Recheck(ctx context.Context) ([]Finding, error) {
 	return append([]Finding(nil), keep...), nil
 }
 
-// finish fills keys and hashes and sorts: errors first, then by rule and key.
+// finish sorts: errors first, then by rule and key (stable). It sorts positions and moves each
+// finding once: a finding is large, and a stable sort of 100,000 of them in place spends its
+// time copying.
 func finish(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
+	idx := make([]int32, len(fs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int {
 		a, b := &fs[i], &fs[j]
-		if a.Severity.rank() != b.Severity.rank() {
-			return a.Severity.rank() < b.Severity.rank()
+		if ra, rb := a.Severity.rank(), b.Severity.rank(); ra != rb {
+			return ra - rb
 		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
+		if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+			return c
 		}
-		if a.Key != b.Key {
-			return a.Key < b.Key
+		if c := strings.Compare(a.Key, b.Key); c != 0 {
+			return c
 		}
-		return a.Message < b.Message
+		return strings.Compare(a.Message, b.Message)
 	})
+	sorted := make([]Finding, len(fs))
+	for k, i := range idx {
+		sorted[k] = fs[i]
+	}
+	copy(fs, sorted)
 }
 
 // degMargin converts a distance in metres into a lon/lat margin that is never too small at

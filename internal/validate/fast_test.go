@@ -198,35 +198,71 @@ func distinctPoints(r orb.Ring) int {
 	return len(m)
 }
 
-func TestSTRTreeMatchesBruteForce(t *testing.T) {
+// TestIndexesMatchBruteForce: the STR tree and the grid find exactly the features a scan
+// finds — with degenerate and NaN bounds, features spanning many cells, queries outside the
+// extent, clustered data — and list every feature once.
+func TestIndexesMatchBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	for _, n := range []int{0, 1, 15, 16, 17, 300, 5000} {
-		fs := make([]feat, n)
-		items := make([]strItem, n)
-		for i := range fs {
-			x, y := rng.Float64()*10, rng.Float64()*10
-			w, h := rng.Float64()*0.3, rng.Float64()*0.3
-			if i%7 == 0 {
-				w = 0 // degenerate bounds are indexed too
-			}
-			fs[i].f.ID = int64(i + 1)
-			fs[i].b = orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + h}}
-			items[i] = strItem{b: fs[i].b, ft: &fs[i]}
-		}
-		tree := newSTRTree(items)
-		for k := 0; k < 200; k++ {
-			x, y := rng.Float64()*10, rng.Float64()*10
-			q := orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + rng.Float64(), y + rng.Float64()*0.5}}
-			var got, want []int64
-			tree.search(q, func(ft *feat) { got = append(got, ft.f.ID) })
+		for _, kind := range []string{"tree", "grid"} {
+			fs := make([]feat, n)
+			items := make([]strItem, n)
 			for i := range fs {
-				if overlaps(fs[i].b, q) {
-					want = append(want, fs[i].f.ID)
+				x, y := rng.Float64()*10, rng.Float64()*10
+				if i%3 == 0 {
+					x, y = 3+rng.Float64()*0.1, 7+rng.Float64()*0.1 // a dense cluster
 				}
+				w, h := rng.Float64()*0.05, rng.Float64()*0.05
+				switch i % 211 {
+				case 7:
+					w = 0 // degenerate bounds are indexed too
+				case 11:
+					w, h = 4, 3 // spans many cells
+				case 13:
+					x = math.NaN()
+				}
+				fs[i].f.ID = int64(i + 1)
+				fs[i].b = orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + h}}
+				items[i] = strItem{b: fs[i].b, ft: &fs[i]}
 			}
-			slices.Sort(got)
-			if !slices.Equal(got, want) {
-				t.Fatalf("n=%d query %v: got %v, want %v", n, q, got, want)
+			var sp spatial = newSTRTree(items)
+			if kind == "grid" {
+				g := newGrid(items)
+				if g == nil {
+					if n >= 300 {
+						t.Fatalf("n=%d: no grid", n)
+					}
+					continue
+				}
+				sp = g
+			}
+			if len(sp.all()) != n {
+				t.Fatalf("%s n=%d lists %d", kind, n, len(sp.all()))
+			}
+			seen := map[int64]bool{}
+			for _, it := range sp.all() {
+				seen[it.ft.f.ID] = true
+			}
+			if len(seen) != n {
+				t.Fatalf("%s n=%d: %d distinct features listed", kind, n, len(seen))
+			}
+			for k := 0; k < 300; k++ {
+				x, y := rng.Float64()*12-1, rng.Float64()*12-1
+				q := orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + rng.Float64()*0.3, y + rng.Float64()*0.2}}
+				if k%50 == 0 {
+					q = orb.Bound{Min: orb.Point{-5, -5}, Max: orb.Point{20, 20}}
+				}
+				var got, want []int64
+				sp.search(q, func(ft *feat) { got = append(got, ft.f.ID) })
+				for i := range fs {
+					if overlaps(fs[i].b, q) {
+						want = append(want, fs[i].f.ID)
+					}
+				}
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s n=%d query %v: got %v, want %v", kind, n, q, got, want)
+				}
 			}
 		}
 	}
@@ -325,6 +361,24 @@ func TestFastPathsSameFindings(t *testing.T) {
 			if len(a) == 0 && rules.on("R05") {
 				t.Fatalf("%s: no findings to compare", name)
 			}
+		}
+	}
+}
+
+func TestAppendWKBMatchesOrb(t *testing.T) {
+	cases := []orb.MultiPolygon{
+		rect(84, 44, 85, 45),
+		{{{{1, 2}, {-3, 4}, {5, -6}, {1, 2}}}, {{{10, 10}, {11, 10}, {11, 12}, {10, 10}}, {{100, 100}}}},
+		{{}, {{}}, {{{1, 1}}}},
+		{{{{math.NaN(), math.Inf(1)}, {-0.0, 1e-300}}}},
+	}
+	for i, g := range cases {
+		want, err := wkb.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendWKB([]byte{9}, g); !slices.Equal(got[1:], want) || got[0] != 9 {
+			t.Fatalf("case %d: %x, orb %x", i, got, want)
 		}
 	}
 }
