@@ -97,7 +97,6 @@ type MapView struct {
 	gen       uint64 // last requested frame
 	frameGen  uint64 // gen of frame
 	cancel    context.CancelFunc
-	scratch   *image.RGBA
 	tool      ToolHandler
 	selTables []string
 	overlay   []orb.Geometry // the app's overlay (findings); the tool's is added to it
@@ -356,13 +355,8 @@ func (mv *MapView) composeLocked(w, h int) image.Image {
 	if mv.frame != nil && mv.frameVP == mv.vp && mv.frame.Rect.Dx() == w && mv.frame.Rect.Dy() == h {
 		return mv.frame
 	}
-	if mv.scratch == nil || mv.scratch.Rect.Dx() != w || mv.scratch.Rect.Dy() != h {
-		mv.scratch = image.NewRGBA(image.Rect(0, 0, w, h))
-	} else {
-		// A fresh image per call: the painter may still hold the previous one.
-		mv.scratch = image.NewRGBA(image.Rect(0, 0, w, h))
-	}
-	dst := mv.scratch
+	// A fresh image per call: the painter may still hold the previous one.
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Rect, image.NewUniform(Background), image.Point{}, draw.Src)
 	if mv.frame == nil {
 		return dst
