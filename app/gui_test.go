@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
+	"kuanggui/app/mapview"
 	"kuanggui/internal/document"
 	"kuanggui/internal/edit"
 	"kuanggui/internal/plan"
@@ -181,7 +182,7 @@ func TestWheelZoomChangesScaleAboutCursor(t *testing.T) {
 	v0 := g.mv.Viewport()
 	label0 := g.scaleLabel.Text
 	pos := screenPos(g, 83.25, 44.25)
-	g.mv.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.Delta{DY: 20}})
+	g.mv.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.Delta{DY: 2 * float32(mapview.WheelNotch)}})
 	g.mv.Wait()
 	v1 := g.mv.Viewport()
 	if math.Abs(v0.Scale/v1.Scale-2) > 1e-9 {

@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"runtime"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -427,13 +428,22 @@ func (mv *MapView) Tapped(ev *fyne.PointEvent) {
 	}
 }
 
-// Scrolled zooms about the pointer: one wheel notch (10 units in Fyne) is a factor of √2.
+// WheelNotch is the scroll delta Fyne's desktop driver reports for one notch of a mouse
+// wheel: 25 units (10 on macOS). Touchpads report fractions of it.
+var WheelNotch = func() float64 {
+	if runtime.GOOS == "darwin" {
+		return 10
+	}
+	return 25
+}()
+
+// Scrolled zooms about the pointer, by √2 per wheel notch.
 func (mv *MapView) Scrolled(ev *fyne.ScrollEvent) {
 	d := float64(ev.Scrolled.DY)
 	if d == 0 {
 		return
 	}
-	f := math.Pow(2, math.Max(-4, math.Min(4, d/20)))
+	f := math.Pow(2, math.Max(-4, math.Min(4, d/WheelNotch/2)))
 	mv.ZoomAt(ev.Position, f)
 }
 

@@ -104,7 +104,7 @@ func TestWheelZoomKeepsPointUnderCursor(t *testing.T) {
 	pos := fyne.NewPos(100, 80)
 	lon0, lat0 := before.ToMap(100, 80)
 	// test.Scroll drops the position, so the event is built here.
-	mv.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.Delta{DY: 10}})
+	mv.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.Delta{DY: float32(WheelNotch)}})
 	after := mv.Viewport()
 	if !(after.Scale < before.Scale) {
 		t.Fatalf("scroll up did not zoom in: scale %g → %g", before.Scale, after.Scale)
@@ -116,7 +116,7 @@ func TestWheelZoomKeepsPointUnderCursor(t *testing.T) {
 	if math.Abs(lon1-lon0) > 1e-9 || math.Abs(lat1-lat0) > 1e-9 {
 		t.Errorf("point under cursor moved: (%g,%g) → (%g,%g)", lon0, lat0, lon1, lat1)
 	}
-	mv.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.Delta{DY: -10}})
+	mv.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.Delta{DY: -float32(WheelNotch)}})
 	mv.Wait()
 	if f, fv := mv.Frame(); f == nil || fv != mv.Viewport() {
 		t.Error("no frame rendered for the zoomed view")
