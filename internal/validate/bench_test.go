@@ -3,18 +3,20 @@ package validate
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/paulmach/orb"
 
+	"kuanggui/internal/crs"
 	"kuanggui/internal/plan"
 )
 
 // synthCLI is the plan `kuanggui synth` writes (app/cli_synth.go, copied because package main
 // cannot be imported): n blocks of 1–2 × 1–2 cells on a 3′ lattice over Xinjiang, 70%
 // exploration, 30% mining, one in fifty moved half a cell onto the previous exploration block.
-// Features get IDs 1… per layer, as the GeoPackage gives them.
+// Features get IDs 1… per layer, as the GeoPackage gives them, and MJ as the import computes it.
 func synthCLI(n int, seed uint64) Input {
 	rng := rand.New(rand.NewPCG(seed, 0x6b67))
 	const step = 3 * minute
@@ -45,7 +47,7 @@ func synthCLI(n int, seed uint64) Input {
 			kind = plan.Mining
 		}
 		attrs := plan.Attrs{"QKBH": plan.BlockCode("", kind, "650000", i), "QKMC": fmt.Sprintf("合成区块 %d", i), "KZ": kz,
-			"XZQDM": "650000", "GHQ": "2021-2025", "BZ": "合成测试数据"}
+			"XZQDM": "650000", "GHQ": "2021-2025", "BZ": "合成测试数据", "MJ": math.Round(crs.AreaKm2(g)*1e4) / 1e4}
 		if kind == plan.Mining {
 			attrs["KCFS"] = "地下"
 			mining = append(mining, plan.Feature{ID: int64(len(mining) + 1), Geometry: g, Attrs: attrs})

@@ -401,7 +401,10 @@ func (w *worker) checkInZones(ft *feat, out *[]Finding) {
 		w.geosFailed("R05", []*feat{ft}, err, out)
 		return
 	}
-	a := crs.EllipsoidalArea(outside)
+	a := ft.areaM2 // no zone near: outside is the block itself, whose area prepare measured
+	if len(preps) > 0 {
+		a = crs.EllipsoidalArea(outside)
+	}
 	if a <= r.OverlapTolerance {
 		return
 	}
