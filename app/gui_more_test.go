@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,5 +129,19 @@ func TestReadOnlyTitleAndDisabledUndo(t *testing.T) {
 	}
 	if !g.undoBtn.Disabled() || !g.undoItem.Disabled {
 		t.Error("undo enabled on a read-only project")
+	}
+}
+
+func TestRunGUIBadProjectExits2(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.gpkg")
+	if err := os.WriteFile(bad, []byte("not a database"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(t.TempDir(), "out.png")
+	if code := runGUI(bad, guiOptions{Screenshot: shot}); code != exitUsage {
+		t.Errorf("runGUI on a non-project = %d, want %d", code, exitUsage)
+	}
+	if _, err := os.Stat(shot); err == nil {
+		t.Error("a screenshot was written for a project that did not open")
 	}
 }
