@@ -58,9 +58,10 @@ test: deps-test build $(SAMPLE) vet unit smoke
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/... | tee bench.txt
 
-# An installable Linux package (tar.xz with .desktop file and icon) built by the Fyne tool.
-package: deps
-	$(GO) run fyne.io/tools/cmd/fyne@v1.7.0 package --os linux --src app --icon ../assets/icon/icon.png --release
+# An installable Linux package (tar.xz with the binary, a .desktop file and the icon) built by
+# the Fyne tool from FyneApp.toml; `sudo tar -xJf 矿规编辑器.tar.xz -C /` installs it.
+package: build
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.0 package --os linux --exe $(BIN) --icon assets/icon/icon.png --release
 
 clean:
 	rm -rf bin $(SAMPLE) $(SAMPLE)-wal $(SAMPLE)-shm

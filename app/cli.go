@@ -9,12 +9,15 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"kuanggui/internal/document"
 	"kuanggui/internal/plan"
 	"kuanggui/internal/shapefile"
+	"kuanggui/internal/store"
 )
 
 // command is one subcommand of the binary.
@@ -82,13 +85,39 @@ func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt)
 }
 
+// openDoc opens a project for a subcommand. A writer waits a few seconds for another Kuanggui
+// process that holds the project (a script running edits one after another), then gives up
+// with the message that names the holder.
 func openDoc(name, path string, readOnly bool) (*document.Document, bool) {
-	d, err := document.Open(path, document.OpenOptions{ReadOnly: readOnly})
-	if err != nil {
-		fail(name, "%v", err)
-		return nil, false
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		d, err := document.Open(path, document.OpenOptions{ReadOnly: readOnly})
+		if err == nil {
+			return d, true
+		}
+		if readOnly || !errors.Is(err, store.ErrLocked) || time.Now().After(deadline) {
+			fail(name, "%v", err)
+			return nil, false
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	return d, true
+}
+
+// haveDisplay says whether a window can be opened: on Linux and the BSDs an X11 or Wayland
+// display must be named, or GLFW stops the program with a stack trace.
+func haveDisplay() bool {
+	switch runtime.GOOS {
+	case "windows", "darwin":
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+func noDisplay() int {
+	fmt.Fprintln(os.Stderr, "kuanggui: 没有图形显示 (DISPLAY 未设置)，无法打开窗口。")
+	fmt.Fprintln(os.Stderr, "  在桌面会话中运行；或用 `kuanggui render P.gpkg -o map.png` 出图；")
+	fmt.Fprintln(os.Stderr, "  或在虚拟显示中运行: xvfb-run kuanggui open P.gpkg --screenshot shot.png")
+	return exitUsage
 }
 
 func cmdNew(args []string) int {
@@ -215,6 +244,9 @@ func cmdOpen(args []string) int {
 			fail("open", "%v", err)
 		}
 		return exitUsage
+	}
+	if !haveDisplay() {
+		return noDisplay()
 	}
 	return runGUI(pos[0], guiOptions{Screenshot: *shot, ReadOnly: *ro})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -74,17 +75,34 @@ func cmdEdit(args []string) int {
 		return exitOK
 	}
 	var geom orb.MultiPolygon
+	var props map[string]any
 	var err error
 	if *add != "" {
-		geom, err = readGeoJSONPolygon(*add)
+		geom, props, err = readGeoJSONPolygon(*add)
 	} else {
 		geom, err = parseWKTPolygon(*wktText)
+	}
+	if err == nil {
+		err = checkBlockGeometry(geom)
 	}
 	if err != nil {
 		fail("edit", "%v", err)
 		return exitUsage
 	}
 	attrs := plan.Attrs{}
+	// Properties of a GeoJSON feature fill the fields they name; --set overrides them.
+	for name, v := range props {
+		f, ok := layer.Def.Field(name)
+		if !ok || v == nil {
+			continue
+		}
+		val, err := fieldValue(f, fmt.Sprint(v))
+		if err != nil {
+			fail("edit", "%s: 属性 %s: %v", *add, name, err)
+			return exitUsage
+		}
+		attrs[f.Name] = val
+	}
 	for _, s := range sets {
 		name, value, found := strings.Cut(s, "=")
 		if !found {
@@ -102,6 +120,10 @@ func cmdEdit(args []string) int {
 			return exitUsage
 		}
 		attrs[f.Name] = v
+	}
+	if code := attrs.String("QKBH"); code != "" && len(d.FindByCode(pos[1], code)) > 0 {
+		fail("edit", "区块编号 %s 已存在于图层 %s，编号必须唯一 (QKBH must be unique)", code, pos[1])
+		return exitUsage
 	}
 	cmd := edit.Insert("新建区块", pos[1], plan.Feature{Geometry: geom, Attrs: attrs})
 	if err := d.Apply(cmd); err != nil {
@@ -155,25 +177,64 @@ func parseWKTPolygon(s string) (orb.MultiPolygon, error) {
 	return asMultiPolygon(g, "--wkt")
 }
 
-func readGeoJSONPolygon(path string) (orb.MultiPolygon, error) {
+// readGeoJSONPolygon reads the first feature of a GeoJSON file (or a bare geometry) and its
+// properties.
+func readGeoJSONPolygon(path string) (orb.MultiPolygon, map[string]any, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(data) > 64<<20 {
-		return nil, fmt.Errorf("%s: 文件超过 64 MiB", path)
+		return nil, nil, fmt.Errorf("%s: 文件超过 64 MiB", path)
 	}
 	if fc, err := geojson.UnmarshalFeatureCollection(data); err == nil && len(fc.Features) > 0 {
-		return asMultiPolygon(fc.Features[0].Geometry, path)
+		if len(fc.Features) > 1 {
+			return nil, nil, fmt.Errorf("%s: 含 %d 个要素，一次只能新增一个区块 (one feature at a time; use import for many)", path, len(fc.Features))
+		}
+		mp, err := asMultiPolygon(fc.Features[0].Geometry, path)
+		return mp, fc.Features[0].Properties, err
 	}
 	if f, err := geojson.UnmarshalFeature(data); err == nil && f.Geometry != nil {
-		return asMultiPolygon(f.Geometry, path)
+		mp, err := asMultiPolygon(f.Geometry, path)
+		return mp, f.Properties, err
 	}
 	g, err := geojson.UnmarshalGeometry(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: 不是 GeoJSON: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: 不是 GeoJSON: %v", path, err)
 	}
-	return asMultiPolygon(g.Geometry(), path)
+	mp, err := asMultiPolygon(g.Geometry(), path)
+	return mp, nil, err
+}
+
+// checkBlockGeometry refuses what cannot be a planning block in CGCS2000 degrees: no geometry,
+// rings of fewer than three distinct points, numbers that are not finite, and coordinates
+// outside China (most often projected metres given as degrees). A self-crossing ring is let
+// through: validation reports it (R01) with where it crosses.
+func checkBlockGeometry(mp orb.MultiPolygon) error {
+	if len(mp) == 0 {
+		return fmt.Errorf("几何为空，区块需要面 (empty geometry)")
+	}
+	for i, p := range mp {
+		if len(p) == 0 {
+			return fmt.Errorf("第 %d 部分没有环 (part %d has no ring)", i+1, i+1)
+		}
+		for j, r := range p {
+			distinct := map[orb.Point]bool{}
+			for _, pt := range r {
+				if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0) {
+					return fmt.Errorf("第 %d 部分第 %d 环有非数值坐标", i+1, j+1)
+				}
+				if pt[0] < 73 || pt[0] > 136 || pt[1] < 3 || pt[1] > 54 {
+					return fmt.Errorf("坐标 %g, %g 不在中国范围内（经度 73–136，纬度 3–54）：应为 CGCS2000 经纬度；平面坐标请用拐点坐标输入 (coordinates must be CGCS2000 degrees)", pt[0], pt[1])
+				}
+				distinct[pt] = true
+			}
+			if len(distinct) < 3 {
+				return fmt.Errorf("第 %d 部分第 %d 环只有 %d 个不同的点，至少需要 3 个", i+1, j+1, len(distinct))
+			}
+		}
+	}
+	return nil
 }
 
 func cmdStep(name string, args []string) int {

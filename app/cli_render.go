@@ -54,7 +54,7 @@ func parseBBox(s string) (orb.Bound, error) {
 		}
 		v[i] = f
 	}
-	if v[0] >= v[2] || v[1] >= v[3] || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
+	if !(v[0] < v[2] && v[1] < v[3] && v[0] >= -180 && v[2] <= 180 && v[1] >= -90 && v[3] <= 90) {
 		return orb.Bound{}, fmt.Errorf("--bbox %q: 范围无效", s)
 	}
 	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
@@ -75,6 +75,10 @@ func cmdRender(args []string) int {
 	}
 	if *out == "" {
 		fail("render", "需要 -o OUT.png")
+		return exitUsage
+	}
+	if !strings.EqualFold(filepath.Ext(*out), ".png") {
+		fail("render", "-o %s: 只能输出 PNG，文件名应以 .png 结尾", *out)
 		return exitUsage
 	}
 	if *width < 16 || *height < 16 || *width > 20000 || *height > 20000 {

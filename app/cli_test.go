@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -291,5 +292,107 @@ func TestBadUsageExitsTwo(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(notGpkg); string(b) != "这不是项目文件" {
 		t.Error("opening a non-project changed it")
+	}
+}
+
+func TestEditRefusesWhatCannotBeABlock(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "p.gpkg")
+	runCaptured(t, "new", p)
+	good := "POLYGON((83 44.6,83.05 44.6,83.05 44.65,83 44.65,83 44.6))"
+	for _, wkt := range []string{
+		"POLYGON EMPTY",
+		"POLYGON((85 44,85 44,85 44,85 44))",
+		"POLYGON((200 95,201 95,201 96,200 95))",
+		"POLYGON((28421671 4940964,28422671 4940964,28422671 4941964,28421671 4940964))",
+	} {
+		if _, code := runCaptured(t, "edit", p, "kanchqk", "--wkt", wkt); code != exitUsage {
+			t.Errorf("%s accepted", wkt)
+		}
+	}
+	if _, code := runCaptured(t, "edit", p, "kanchqk", "--wkt", good, "--set", "QKBH=T650000001"); code != 0 {
+		t.Fatal("a good block was refused")
+	}
+	if _, code := runCaptured(t, "edit", p, "kanchqk", "--wkt", good, "--set", "QKBH=T650000001"); code != exitUsage {
+		t.Error("a duplicate QKBH was accepted")
+	}
+	// GeoJSON properties fill the fields they name.
+	gj := filepath.Join(t.TempDir(), "b.geojson")
+	os.WriteFile(gj, []byte(`{"type":"Feature","properties":{"QKBH":"T650000002","KZ":"金","ZXGM":"x"},"geometry":{"type":"Polygon","coordinates":[[[84,44],[84.05,44],[84.05,44.05],[84,44.05],[84,44]]]}}`), 0o644)
+	if out, code := runCaptured(t, "edit", p, "kanchqk", "--add", gj); code != 0 {
+		t.Fatalf("--add: %s", out)
+	}
+	out, _ := runCaptured(t, "stats", p, "--json")
+	if !strings.Contains(out, `"key": "金"`) {
+		t.Errorf("the GeoJSON block's KZ was not stored: %s", out)
+	}
+	for _, args := range [][]string{
+		{"render", p, "-o", filepath.Join(t.TempDir(), "m.png"), "--bbox", "NaN,0,1,1"},
+		{"render", p, "-o", filepath.Join(t.TempDir(), "m.jpg")},
+	} {
+		if _, code := runCaptured(t, args...); code != exitUsage {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
+
+func TestOpenWithoutDisplaySaysSo(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	p := filepath.Join(t.TempDir(), "p.gpkg")
+	runCaptured(t, "new", p)
+	if _, code := runCaptured(t, "open", p); code != exitUsage {
+		t.Fatalf("open without a display: exit %d, want 2 and a message, not a GLFW panic", code)
+	}
+}
+
+// TestGDALGeoPackageEditable is case c10: a GeoPackage GDAL wrote, with its own R-tree triggers
+// and without our catalog's fields, takes a new block, an undo and a redo.
+func TestGDALGeoPackageEditable(t *testing.T) {
+	src, _ := filepath.Glob("testdata/*.gpkg")
+	if len(src) != 1 {
+		t.Fatalf("testdata holds %v", src)
+	}
+	data, _ := os.ReadFile(src[0])
+	p := filepath.Join(t.TempDir(), "gdal.gpkg")
+	os.WriteFile(p, data, 0o644)
+	out, code := runCaptured(t, "layers", p, "--json")
+	if code != 0 {
+		t.Fatalf("layers: %s", out)
+	}
+	var layers []struct {
+		Table string
+		Count int
+	}
+	json.Unmarshal([]byte(out), &layers)
+	if len(layers) == 0 {
+		t.Fatalf("no layers in %s", out)
+	}
+	table, before := layers[0].Table, layers[0].Count
+	if out, code := runCaptured(t, "edit", p, table, "--wkt", "POLYGON((85.1 44.1,85.12 44.1,85.12 44.12,85.1 44.12,85.1 44.1))"); code != 0 {
+		t.Fatalf("edit GDAL's file: %s", out)
+	}
+	count := func() int {
+		out, _ := runCaptured(t, "layers", p, "--json")
+		json.Unmarshal([]byte(out), &layers)
+		for _, l := range layers {
+			if l.Table == table {
+				return l.Count
+			}
+		}
+		return -1
+	}
+	if n := count(); n != before+1 {
+		t.Fatalf("%d features after the edit, want %d", n, before+1)
+	}
+	runCaptured(t, "undo", p)
+	if n := count(); n != before {
+		t.Fatalf("%d features after undo, want %d", n, before)
+	}
+	if _, err := exec.LookPath("ogrinfo"); err == nil {
+		runCaptured(t, "redo", p)
+		info, err := exec.Command("ogrinfo", "-ro", "-so", p, table).CombinedOutput()
+		if err != nil || !strings.Contains(string(info), fmt.Sprintf("Feature Count: %d", before+1)) {
+			t.Fatalf("GDAL does not see the new feature: %v %s", err, info)
+		}
 	}
 }

@@ -34,6 +34,9 @@ func main() {
 
 func run(args []string) int {
 	if len(args) == 0 {
+		if !haveDisplay() {
+			return noDisplay()
+		}
 		return runGUI(defaultProject, guiOptions{})
 	}
 	cmd, rest := args[0], args[1:]
@@ -46,6 +49,9 @@ func run(args []string) int {
 	}
 	// `kuanggui P.gpkg` opens a project, as a file manager would call it.
 	if _, err := os.Stat(cmd); err == nil && len(rest) == 0 {
+		if !haveDisplay() {
+			return noDisplay()
+		}
 		return runGUI(cmd, guiOptions{})
 	}
 	fmt.Fprintf(os.Stderr, "kuanggui: 未知命令 %q (unknown command)\n\n", cmd)

@@ -172,10 +172,21 @@ func load(s *store.Store, cat *plan.Catalog) (*Document, error) {
 	return d, nil
 }
 
-// mergeFields keeps the catalog's fields (labels, pick-lists) and appends the columns the file
-// has beyond them, so nothing imported is hidden.
+// mergeFields keeps the catalog's fields (labels, pick-lists) that the table has, and appends the
+// columns the table has beyond them, so nothing imported is hidden. A catalog field the table
+// lacks (a GeoPackage written by another program) is left out rather than written to a column
+// that is not there.
 func mergeFields(catalog, stored []plan.Field) []plan.Field {
-	out := append([]plan.Field(nil), catalog...)
+	var out []plan.Field
+	for _, c := range catalog {
+		for _, f := range stored {
+			if strings.EqualFold(c.Name, f.Name) {
+				c.Name = f.Name
+				out = append(out, c)
+				break
+			}
+		}
+	}
 	for _, f := range stored {
 		found := false
 		for _, c := range catalog {

@@ -2,6 +2,8 @@ package document
 
 import (
 	"archive/zip"
+	"math"
+	"strconv"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -72,9 +74,12 @@ func (d *Document) Export(ctx context.Context, outDir string, opt ExportOptions,
 	layers := opt.Layers
 	if len(layers) == 0 {
 		for _, def := range d.catalog.Layers {
-			if def.Role == plan.RoleBlock {
+			if _, present := d.Layer(def.Table); present && def.Role == plan.RoleBlock {
 				layers = append(layers, def.Table)
 			}
+		}
+		if len(layers) == 0 {
+			return nil, fmt.Errorf("导出: 项目中没有勘查或开采规划区块图层，请用 --layers 指定要导出的图层 (no block layers; name layers with --layers)")
 		}
 	}
 	for _, t := range layers {
@@ -134,7 +139,7 @@ func (d *Document) Export(ctx context.Context, outDir string, opt ExportOptions,
 		}
 		l, _ := d.Layer(t)
 		t0 := time.Now()
-		if err := shapefile.Write(tmp, t, l.Def.Fields, snap[t], shapefile.WriteOptions{Encoding: opt.Encoding, CRS: opt.CRS}); err != nil {
+		if err := shapefile.Write(tmp, t, submissionFields(d.catalog, l.Def), snap[t], shapefile.WriteOptions{Encoding: opt.Encoding, CRS: opt.CRS}); err != nil {
 			return res, fmt.Errorf("导出图层 %s (%s): %w", t, l.Def.Name, err)
 		}
 		t1 := time.Now()
@@ -233,7 +238,7 @@ func writePointTable(path string, blocks []plan.Feature, target crs.CRS) error {
 			if p.Hole {
 				hole = "是"
 			}
-			w.Write([]string{f.Attrs.String("QKBH"), fmt.Sprint(p.Part + 1), fmt.Sprint(p.Ring + 1), hole, fmt.Sprintf("J%d", p.J),
+			w.Write([]string{f.Attrs.String("QKBH"), fmt.Sprint(p.Part), fmt.Sprint(p.Ring), hole, fmt.Sprintf("J%d", p.J),
 				fmt.Sprintf("%.2f", p.X), fmt.Sprintf("%.2f", p.Y), fmt.Sprint(zone), crs.FormatDMS(p.Lon, 3), crs.FormatDMS(p.Lat, 3)})
 		}
 	}
@@ -318,7 +323,7 @@ func writeReport(dir string, findings []validate.Finding, ex []store.Exception, 
 		if e, ok := IsException(f, ex); ok {
 			reason = e.Reason
 		}
-		w.Write([]string{f.Rule, string(f.Severity), f.Layer, strings.Join(f.Codes, " "), fmt.Sprintf("%.4g", f.Value), fmt.Sprintf("%.4g", f.Limit), f.Message, reason})
+		w.Write([]string{f.Rule, string(f.Severity), f.Layer, strings.Join(f.Codes, " "), plainNumber(f.Value), plainNumber(f.Limit), f.Message, reason})
 	}
 	if res.Forced {
 		w.Write([]string{"", "", "", "", "", "", "存在错误仍强制导出", opt.ForceReason})
@@ -369,4 +374,27 @@ func zipFolder(dir, name, target string) error {
 	}
 	f.Close()
 	return os.Rename(tmp, target)
+}
+
+// plainNumber writes a measured value as people read it: fixed point, at most 4 decimals, never
+// in exponent form (spreadsheets and planners misread 9.553e+06).
+func plainNumber(v float64) string {
+	return strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
+}
+
+// submissionFields are the fields a layer is delivered with: for a catalog layer, the catalog's
+// schema alone (the database standard the receiving office loads), not the extra columns an
+// import carried in; for any other layer, all of its fields.
+func submissionFields(cat *plan.Catalog, def plan.LayerDef) []plan.Field {
+	cdef, ok := cat.Layer(def.Table)
+	if !ok {
+		return def.Fields
+	}
+	var out []plan.Field
+	for _, f := range def.Fields {
+		if _, inCatalog := cdef.Field(f.Name); inCatalog {
+			out = append(out, f)
+		}
+	}
+	return out
 }

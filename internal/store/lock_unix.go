@@ -24,7 +24,7 @@ func lockFile(path string) (*fileLock, error) {
 		// process opens the same project twice, which the app never does.
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w (another Kuanggui window is editing it); switch to that window or close it first", ErrLocked)
+			return nil, fmt.Errorf("另一个矿规编辑器窗口或命令正在编辑此项目，请在那里完成或关闭后再试 / %w (another Kuanggui window or command is editing it; finish there or close it first)", ErrLocked)
 		}
 		// Some file systems (network shares) do not support flock: SQLite's locks still apply.
 		return &fileLock{}, nil
