@@ -2,8 +2,6 @@ package document
 
 import (
 	"archive/zip"
-	"math"
-	"strconv"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -11,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
