@@ -174,6 +174,9 @@ func (d *Document) Export(ctx context.Context, outDir string, opt ExportOptions,
 	sort.Strings(res.Files)
 	if opt.Zip {
 		res.Path = filepath.Join(outDir, name+".zip")
+		if _, err := os.Stat(res.Path); err == nil {
+			return res, fmt.Errorf("导出: %s 已存在，不会覆盖 (already exists; remove it or choose another folder)", res.Path)
+		}
 		if err := zipFolder(tmp, name, res.Path); err != nil {
 			return res, err
 		}

@@ -17,14 +17,47 @@ type shpRecord struct {
 	null  bool
 	rings []orb.Ring
 	err   error // corrupt record: reported, imported without geometry
+	cut   bool  // err is because the file ends inside this record
+	z, m  valueRange
+}
+
+// valueRange is the range of the Z or M values seen; n == 0 means none.
+type valueRange struct {
+	n        int
+	min, max float64
+}
+
+func (r *valueRange) add(v float64) {
+	if r.n == 0 || v < r.min {
+		r.min = v
+	}
+	if r.n == 0 || v > r.max {
+		r.max = v
+	}
+	r.n++
+}
+
+func (r *valueRange) merge(o valueRange) {
+	if o.n == 0 {
+		return
+	}
+	r.add(o.min)
+	r.add(o.max)
+	r.n += o.n - 2
 }
 
 // shpFile is a parsed .shp whose records are read lazily.
 type shpFile struct {
 	data      []byte
 	shapeType shp.ShapeType
-	offsets   []int // byte offsets of the record headers
-	problems  []Problem
+	offsets   []int // byte offsets of the record headers, including records cut off by truncation
+	// intact is how many leading records lie wholly inside the file; records from intact on
+	// were cut off by the end of the file.
+	intact int
+	// declaredLen is the file length the header states; a file shorter than it was truncated.
+	declaredLen int64
+	truncated   bool
+	problems    []Problem
 }
 
 func isPolygonType(t shp.ShapeType) bool {
@@ -33,7 +66,8 @@ func isPolygonType(t shp.ShapeType) bool {
 
 // parseSHP validates the header and finds every record. Offsets come from the .shx when it is
 // consistent with the .shp (as GDAL does, so a record with a broken length does not hide the
-// ones after it), else from walking the .shp record headers.
+// ones after it), else from walking the .shp record headers. A .shp cut short keeps the index
+// entries of the records it lost, so that each can be reported by number.
 func parseSHP(data, shx []byte, lim Limits) (*shpFile, error) {
 	if len(data) < shpHeaderLen {
 		return nil, fmt.Errorf(".shp 文件头不完整（%d 字节）/ .shp header truncated", len(data))
@@ -41,56 +75,105 @@ func parseSHP(data, shx []byte, lim Limits) (*shpFile, error) {
 	if code := binary.BigEndian.Uint32(data[0:4]); code != 9994 {
 		return nil, fmt.Errorf(".shp 文件标识 %d 不是 9994，不是 shapefile / not a shapefile (file code %d)", code, code)
 	}
-	f := &shpFile{data: data, shapeType: shp.ShapeType(int32(binary.LittleEndian.Uint32(data[32:36])))}
+	f := &shpFile{data: data, shapeType: shp.ShapeType(int32(binary.LittleEndian.Uint32(data[32:36]))),
+		declaredLen: int64(binary.BigEndian.Uint32(data[24:28])) * 2}
 	if f.shapeType != shp.NULL && !isPolygonType(f.shapeType) {
 		return nil, fmt.Errorf(".shp 几何类型为 %s，只能导入面（Polygon）图层 / only polygon shapefiles can be imported, this one holds %s",
 			shapeTypeName(f.shapeType), shapeTypeName(f.shapeType))
 	}
-	if offs, ok := shxOffsets(data, shx, lim); ok {
-		f.offsets = offs
+	headerSaysLonger := f.declaredLen > int64(len(data))
+	walk, walkIntact, walkErr := walkSHP(data, lim)
+	if walkErr != nil {
+		return nil, walkErr
+	}
+	// The index wins unless it knows fewer records than the file holds (a stale or cut .shx).
+	if offs, intact, ok := shxOffsets(data, shx, lim, headerSaysLonger); ok && intact >= walkIntact {
+		f.offsets, f.intact = offs, intact
+		f.truncated = intact < len(offs)
 		return f, nil
 	}
 	if shx != nil {
 		f.problems = append(f.problems, Problem{Kind: "corrupt",
 			Message: "索引文件 .shx 与 .shp 不一致，已按 .shp 顺序读取 / .shx does not match the .shp; read sequentially"})
 	}
-	for off := shpHeaderLen; off+8 <= len(data); {
-		if len(f.offsets) >= lim.MaxRecords {
-			return nil, limitErr(".shp 记录数超过上限 %d / more than %d records", lim.MaxRecords, lim.MaxRecords)
+	f.offsets, f.intact = walk, walkIntact
+	f.truncated = walkIntact < len(walk)
+	if !f.truncated && len(walk) > 0 {
+		// A record with an impossible length stops the walk: the records after it are lost.
+		last := walk[len(walk)-1]
+		end := int64(last) + 8 + int64(binary.BigEndian.Uint32(data[last+4:last+8]))*2
+		if end+8 <= int64(len(data)) {
+			n := len(walk) + 1
+			f.problems = append(f.problems, Problem{Record: n, Kind: "corrupt",
+				Message: fmt.Sprintf("第 %d 条记录头损坏，之后的记录无法读取 / record %d: broken record header; later records lost", n, n)})
 		}
-		clen := int64(binary.BigEndian.Uint32(data[off+4:off+8])) * 2
-		if clen < 4 || int64(off)+8+clen > int64(len(data)) {
-			f.problems = append(f.problems, Problem{Record: len(f.offsets) + 1, Kind: "corrupt",
-				Message: fmt.Sprintf("第 %d 条记录长度 %d 超出文件末尾，之后的记录无法读取 / record %d: length runs past the end of the file; later records lost",
-					len(f.offsets)+1, clen, len(f.offsets)+1)})
-			break
-		}
-		f.offsets = append(f.offsets, off)
-		off += 8 + int(clen)
 	}
 	return f, nil
 }
 
-// shxOffsets returns the record offsets from the index if every entry lies inside the .shp.
-func shxOffsets(data, shx []byte, lim Limits) ([]int, bool) {
+// walkSHP follows the record headers from the start of the file. It returns the offsets of
+// the records it found and how many of them are whole; a last record whose length runs past
+// the end of the file is included (its header is there) but not counted as whole.
+func walkSHP(data []byte, lim Limits) (offs []int, intact int, err error) {
+	for off := shpHeaderLen; off+8 <= len(data); {
+		if len(offs) >= lim.MaxRecords {
+			return nil, 0, limitErr(".shp 记录数超过上限 %d / more than %d records", lim.MaxRecords, lim.MaxRecords)
+		}
+		clen := int64(binary.BigEndian.Uint32(data[off+4:off+8])) * 2
+		if clen < 4 {
+			break
+		}
+		offs = append(offs, off)
+		if int64(off)+8+clen > int64(len(data)) {
+			return offs, len(offs) - 1, nil
+		}
+		off += 8 + int(clen)
+	}
+	return offs, len(offs), nil
+}
+
+// shxOffsets returns the record offsets from the index and how many of those records lie
+// wholly inside the .shp. Entries past the end of the .shp are accepted only as a tail, in
+// order, and only when the .shp header says the file is longer than it is (it was cut short);
+// anything else means the index does not belong to this .shp.
+func shxOffsets(data, shx []byte, lim Limits, shpCut bool) ([]int, int, bool) {
 	if len(shx) < shpHeaderLen || (len(shx)-shpHeaderLen)%8 != 0 {
-		return nil, false
+		return nil, 0, false
 	}
 	n := (len(shx) - shpHeaderLen) / 8
 	if n > lim.MaxRecords {
-		return nil, false
+		return nil, 0, false
 	}
 	offs := make([]int, n)
+	intact := n
+	prevEnd := int64(shpHeaderLen)
 	for i := range offs {
 		e := shx[shpHeaderLen+8*i:]
 		off := int64(binary.BigEndian.Uint32(e[0:4])) * 2
 		clen := int64(binary.BigEndian.Uint32(e[4:8])) * 2
-		if off < shpHeaderLen || off+8+clen > int64(len(data)) {
-			return nil, false
+		if off < shpHeaderLen {
+			return nil, 0, false
+		}
+		inside := off+8+clen <= int64(len(data))
+		switch {
+		case inside && intact < n:
+			return nil, 0, false // a whole record after a cut one: not a cut file
+		case !inside && intact == n:
+			if !shpCut {
+				return nil, 0, false
+			}
+			intact = i
+		}
+		if intact < n && off < prevEnd {
+			return nil, 0, false
+		}
+		prevEnd = off + 8 + clen
+		if off > math.MaxInt32*2 {
+			return nil, 0, false
 		}
 		offs[i] = int(off)
 	}
-	return offs, true
+	return offs, intact, true
 }
 
 // record decodes record i (0-based). Every count is checked against the record's own length
@@ -104,13 +187,20 @@ func (f *shpFile) record(i int, lim Limits) (r shpRecord) {
 	}()
 	off := f.offsets[i]
 	if off+8 > len(f.data) {
-		return shpRecord{err: fmt.Errorf("记录头超出文件末尾 / record header past end of file")}
+		return shpRecord{cut: true, err: fmt.Errorf(".shp 文件在此记录之前结束（文件被截断），图形数据缺失 / the .shp ends before this record (truncated file): shape data missing")}
 	}
 	clen := int64(binary.BigEndian.Uint32(f.data[off+4:off+8])) * 2
 	end := int64(off) + 8 + clen
-	if end > int64(len(f.data)) {
+	cut := end > int64(len(f.data))
+	if cut {
 		end = int64(len(f.data))
 	}
+	defer func() {
+		if cut && r.err != nil {
+			r.cut = true
+			r.err = fmt.Errorf(".shp 文件在此记录中途结束（文件被截断），图形数据不完整：%v / the .shp ends inside this record (truncated file): %v", r.err, r.err)
+		}
+	}()
 	c := f.data[off+8 : end]
 	if len(c) < 4 {
 		return shpRecord{err: fmt.Errorf("记录内容不足 4 字节 / record shorter than its shape type")}
@@ -172,7 +262,33 @@ func (f *shpFile) record(i int, lim Limits) (r shpRecord) {
 		// Three-index slices so that closing one ring can never overwrite the next.
 		rings[k] = orb.Ring(pts[starts[k]:starts[k+1]:starts[k+1]])
 	}
-	return shpRecord{rings: rings}
+	r = shpRecord{rings: rings}
+	// Z (PolygonZ) then M (optional in PolygonZ, required in PolygonM) follow the points, each
+	// as a min/max pair and one value per point. We drop them, but say so with their range.
+	next := need
+	if st == shp.POLYGONZ {
+		r.z, next = measureBlock(c, next, npts, false)
+	}
+	r.m, _ = measureBlock(c, next, npts, true)
+	return r
+}
+
+// measureBlock reads the value range of a Z or M block at off, if the record holds it whole.
+// M values below -10³⁸ mean "no data" by the specification and are not counted.
+func measureBlock(c []byte, off, npts int64, isM bool) (valueRange, int64) {
+	var vr valueRange
+	end := off + 16 + 8*npts
+	if end > int64(len(c)) {
+		return vr, off
+	}
+	for k := int64(0); k < npts; k++ {
+		v := leFloat(c[off+16+8*k:])
+		if math.IsNaN(v) || math.IsInf(v, 0) || (isM && v < -1e38) {
+			continue
+		}
+		vr.add(v)
+	}
+	return vr, end
 }
 
 func shapeTypeName(t shp.ShapeType) string {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math"
 	"os"
 	"testing"
 
@@ -30,6 +31,12 @@ func FuzzDecodeGeometry(f *testing.F) {
 		mp, err := decodeGeometry(b)
 		stMinX(b)
 		stIsEmpty(b)
+		// ReadLayer's decoding into a shared slab gives the same answer.
+		sl := &slab{}
+		fromSlab, slabErr := decodeGeometryIn(b, sl)
+		if (err == nil) != (slabErr == nil) || !sameBits(mp, fromSlab) {
+			t.Fatalf("slab decode %v, %v; plain %v, %v", fromSlab, slabErr, mp, err)
+		}
 		if err != nil || len(mp) == 0 {
 			return
 		}
@@ -43,4 +50,28 @@ func FuzzDecodeGeometry(f *testing.F) {
 			t.Fatalf("re-decode: %v (%d vs %d parts)", err, len(back), len(mp))
 		}
 	})
+}
+
+// sameBits compares geometries coordinate by coordinate, bit for bit (NaN included).
+func sameBits(a, b orb.MultiPolygon) bool {
+	if len(a) != len(b) || (a == nil) != (b == nil) {
+		return false
+	}
+	for i := range a {
+		if len(a[i]) != len(b[i]) {
+			return false
+		}
+		for j := range a[i] {
+			if len(a[i][j]) != len(b[i][j]) {
+				return false
+			}
+			for k, p := range a[i][j] {
+				q := b[i][j][k]
+				if math.Float64bits(p[0]) != math.Float64bits(q[0]) || math.Float64bits(p[1]) != math.Float64bits(q[1]) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
