@@ -230,6 +230,16 @@ func TestKilledProcessLosesNoFinishedEdit(t *testing.T) {
 		t.Fatalf("undo after crash: %v %v", ok, err)
 	}
 	t.Logf("%d edits finished before SIGKILL, all present", len(codes))
+	d.Close()
+	// And the file is still a valid GeoPackage, by GDAL's own validator.
+	const validator = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
+	if _, err := os.Stat(validator); err == nil {
+		if out, err := exec.Command("/usr/bin/python3", validator, path).CombinedOutput(); err != nil {
+			t.Fatalf("validate_gpkg.py after the crash: %v\n%s", err, out)
+		}
+	} else {
+		t.Log("python3-gdal not installed: GeoPackage validity not checked")
+	}
 }
 
 func crashChild(path string) {

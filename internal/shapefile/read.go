@@ -24,7 +24,10 @@ type ReadOptions struct {
 	// otherwise "utf-8", "gbk", "gb18030", "cp936", "936", or any IANA name.
 	Encoding string
 	// SRS overrides the .prj: "" reads the .prj, else "EPSG:N" (what --srs passes).
-	SRS    string
+	SRS string
+	// Member picks the layer when Read is given a .zip holding several: the base name of the
+	// .shp inside (case-insensitive, without ".shp"; a folder path inside the zip may be given).
+	Member string
 	Limits Limits
 }
 
@@ -33,16 +36,29 @@ type ReadOptions struct {
 type Problem struct {
 	Record  int    // 1-based record number in the file, 0 = the whole file
 	Field   string // the DBF field, when the trouble is in one
-	Kind    string // "corrupt", "null-shape", "invalid-ring", "orientation", "number-as-text", "bad-date", "encoding", "reproject", "count-mismatch", "no-prj", "field-name"
+	Kind    string // "corrupt", "missing-shape", "deleted", "null-shape", "invalid-ring", "orientation", "number-as-text", "bad-date", "encoding", "reproject", "count-mismatch", "z-dropped", "no-prj", "field-name"
 	Message string // Chinese first, then English
 }
 
 // Report describes one imported layer.
 type Report struct {
-	File           string
-	Records        int // records in the file (DBF rows, deleted ones included)
-	Read           int // features returned
-	Skipped        int // deleted rows and records that could not be read at all
+	File string
+	// Records is the number of records the files claim: the larger of SHPRecords and
+	// DBFRecords. Read + Skipped == Records.
+	Records    int
+	SHPRecords int // records in the .shp (index entries, those cut off by truncation included)
+	DBFRecords int // rows the .dbf header declares, deleted ones included
+	Read       int // features returned
+	Skipped    int // deleted rows, and records of which neither shape nor attributes survive
+	// Lost counts records whose shape or attributes did not come through because the files are
+	// damaged or disagree: returned without geometry (corrupt, cut off, no shape in the .shp,
+	// reprojection failed), returned with empty attributes (no .dbf row), or not returned at
+	// all. Deleted rows and shapes stored as null are not losses. Lost > 0 means the import
+	// is incomplete; every such record is named in Problems.
+	Lost int
+	// Truncated is true when the .shp or the .dbf ends before the data its header (or the
+	// .shx) declares: the file was cut short, typically by a failed copy or download.
+	Truncated      bool
 	Encoding       string
 	EncodingSource string // "cpg", "ldid", "detected", "user"
 	CRS            string // the CRS of the file, as crs.CRS.String()

@@ -98,10 +98,13 @@ func parseSHP(data, shx []byte, lim Limits) (*shpFile, error) {
 	}
 	f.offsets, f.intact = walk, walkIntact
 	f.truncated = walkIntact < len(walk)
-	if !f.truncated && len(walk) > 0 {
+	if !f.truncated {
 		// A record with an impossible length stops the walk: the records after it are lost.
-		last := walk[len(walk)-1]
-		end := int64(last) + 8 + int64(binary.BigEndian.Uint32(data[last+4:last+8]))*2
+		end := int64(shpHeaderLen)
+		if len(walk) > 0 {
+			last := walk[len(walk)-1]
+			end = int64(last) + 8 + int64(binary.BigEndian.Uint32(data[last+4:last+8]))*2
+		}
 		if end+8 <= int64(len(data)) {
 			n := len(walk) + 1
 			f.problems = append(f.problems, Problem{Record: n, Kind: "corrupt",
@@ -168,9 +171,6 @@ func shxOffsets(data, shx []byte, lim Limits, shpCut bool) ([]int, int, bool) {
 			return nil, 0, false
 		}
 		prevEnd = off + 8 + clen
-		if off > math.MaxInt32*2 {
-			return nil, 0, false
-		}
 		offs[i] = int(off)
 	}
 	return offs, intact, true
@@ -269,7 +269,9 @@ func (f *shpFile) record(i int, lim Limits) (r shpRecord) {
 	if st == shp.POLYGONZ {
 		r.z, next = measureBlock(c, next, npts, false)
 	}
-	r.m, _ = measureBlock(c, next, npts, true)
+	if st != shp.POLYGON {
+		r.m, _ = measureBlock(c, next, npts, true)
+	}
 	return r
 }
 
