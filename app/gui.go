@@ -262,7 +262,7 @@ func newGUI(a fyne.App, w fyne.Window) *gui {
 
 	g.val = newValPanel(g)
 	inner := container.NewHSplit(g.mv, g.val.dock(right))
-	inner.Offset = 0.79
+	inner.Offset = 0.72
 	outer := container.NewHSplit(left, inner)
 	outer.Offset = 0.19
 
