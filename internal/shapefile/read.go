@@ -2,7 +2,7 @@ package shapefile
 
 import (
 	"archive/zip"
-
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -80,17 +80,87 @@ type layerFiles struct {
 }
 
 // Read imports the polygon shapefile at path (the .shp; extension in any case, sidecars found
-// case-insensitively). Geometry is returned in EPSG:4490, Z and M dropped, shells clockwise and
-// holes counter-clockwise; Feature.ID is the 1-based record number; blank text is NULL (nil). Missing .shp/.dbf, an unknown CRS
-// without opt.SRS, limits and a non-polygon file are errors; trouble in single records is
-// reported in Report.Problems and the rest is imported.
+// case-insensitively), or the one inside a .zip (opt.Member picks it when there are several).
+// Geometry is returned in EPSG:4490, Z and M dropped (with a "z-dropped" Problem), shells
+// clockwise and holes counter-clockwise; Feature.ID is the 1-based record number; blank text is
+// NULL (nil). Missing .shp/.dbf, an unknown CRS without opt.SRS, a CRS that does not fit the
+// coordinates (ErrCRSMismatch), limits and a non-polygon file are errors; trouble in single
+// records is reported in Report.Problems and the rest is imported (see Report.Lost).
 func Read(path string, opt ReadOptions) ([]plan.Feature, *Report, error) {
 	opt.Limits = opt.Limits.fill()
+	if strings.EqualFold(filepath.Ext(path), ".zip") {
+		return readFromZip(path, opt)
+	}
+	if err := checkShpPath(path); err != nil {
+		return nil, nil, err
+	}
 	lf, err := loadLayerFiles(path, opt.Limits)
 	if err != nil {
 		return nil, nil, err
 	}
+	if lf.shp == nil {
+		return nil, nil, missingShp(path)
+	}
 	return readLayer(lf, opt)
+}
+
+// sidecarExts are the files that travel with a .shp and that users pick by mistake.
+var sidecarExts = map[string]bool{".dbf": true, ".shx": true, ".prj": true, ".cpg": true, ".sbn": true,
+	".sbx": true, ".qix": true, ".xml": true, ".qmd": true, ".fix": true}
+
+// checkShpPath turns the usual wrong paths into errors that say what to pass instead.
+func checkShpPath(p string) error {
+	ext := filepath.Ext(p)
+	lext := strings.ToLower(ext)
+	base := strings.TrimSuffix(filepath.Base(p), ext)
+	if st, err := os.Stat(p); err == nil && st.IsDir() {
+		shps := shpFilesIn(p)
+		if len(shps) == 0 {
+			return fmt.Errorf("%s 是文件夹，其中没有 .shp 文件 / %s is a folder with no .shp file in it: expected a .shp file (or .zip holding one)", p, p)
+		}
+		return fmt.Errorf("%s 是文件夹，请给出其中的 .shp 文件：%s / %s is a folder: expected a .shp file (or .zip holding one), pass one of %s",
+			p, strings.Join(shps, ", "), p, strings.Join(shps, ", "))
+	}
+	if sidecarExts[lext] {
+		want := filepath.Join(filepath.Dir(p), base+".shp")
+		return fmt.Errorf("需要 .shp 文件（或含 .shp 的 .zip），给出的是 %s：请给出 %s / expected a .shp file (or .zip holding one), got a %s: pass %s",
+			lext, want, lext, want)
+	}
+	return nil
+}
+
+// missingShp explains a path that names no .shp: no such folder, no such file, or a file of
+// another kind.
+func missingShp(p string) error {
+	dir := filepath.Dir(p)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("找不到文件夹 %s / no such folder: %s", dir, dir)
+	}
+	ext := filepath.Ext(p)
+	if st, err := os.Stat(p); err == nil && !st.IsDir() && !strings.EqualFold(ext, ".shp") {
+		return fmt.Errorf("需要 .shp 文件（或含 .shp 的 .zip），给出的是 %s / expected a .shp file (or .zip holding one), got %s", p, p)
+	}
+	msg := fmt.Sprintf("找不到 %s / no such file: %s", p, p)
+	if shps := shpFilesIn(dir); len(shps) > 0 && len(shps) <= 20 {
+		msg += fmt.Sprintf("（该文件夹中有 %s / the folder holds %s）", strings.Join(shps, ", "), strings.Join(shps, ", "))
+	}
+	return errors.New(msg)
+}
+
+// shpFilesIn lists the .shp files directly inside dir, sorted.
+func shpFilesIn(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".shp") {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // loadLayerFiles finds the sidecars of path by case-insensitive name and reads them, checking
@@ -105,6 +175,9 @@ func loadLayerFiles(p string, lim Limits) (*layerFiles, error) {
 		base = strings.TrimSuffix(file, ext)
 	}
 	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, missingShp(p)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("读取目录 %s 失败 / cannot list %s: %w", dir, dir, err)
 	}
@@ -166,18 +239,97 @@ func readFileLimited(p string, max int64) ([]byte, error) {
 // are read into memory, each bounded by Limits.MaxFileBytes whatever the zip claims.
 func ReadZip(zipPath string, opt ReadOptions) (map[string][]plan.Feature, map[string]*Report, error) {
 	opt.Limits = opt.Limits.fill()
+	zl, err := openZipLayers(zipPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer zl.zr.Close()
+	feats := map[string][]plan.Feature{}
+	reps := map[string]*Report{}
+	// A zip of many members each under the limit could still exhaust memory: bound the total.
+	var total int64
+	for _, k := range zl.keys {
+		lf, err := zl.load(k, opt.Limits, &total)
+		if err != nil {
+			return nil, nil, err
+		}
+		layer := zl.names[k]
+		if _, dup := feats[layer]; dup {
+			layer = layer + "_" + strconv.Itoa(len(feats)+1)
+		}
+		fs, rep, err := readLayer(lf, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		feats[layer], reps[layer] = fs, rep
+	}
+	return feats, reps, nil
+}
+
+// readFromZip is Read of a .zip: the one .shp inside, or the one opt.Member names.
+func readFromZip(zipPath string, opt ReadOptions) ([]plan.Feature, *Report, error) {
+	zl, err := openZipLayers(zipPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer zl.zr.Close()
+	var members []string
+	for _, k := range zl.keys {
+		members = append(members, zl.groups[k][".shp"].Name)
+	}
+	list := strings.Join(members, ", ")
+	pick := zl.keys
+	if m := strings.TrimSpace(opt.Member); m != "" {
+		m = strings.ToLower(strings.ReplaceAll(m, "\\", "/"))
+		if strings.HasSuffix(m, ".shp") {
+			m = strings.TrimSuffix(m, ".shp")
+		}
+		pick = nil
+		for _, k := range zl.keys {
+			if k == m || strings.ToLower(zl.names[k]) == m {
+				pick = append(pick, k)
+			}
+		}
+		if len(pick) == 0 {
+			return nil, nil, fmt.Errorf("压缩包 %s 中没有名为 %s 的 .shp，其中有：%s / %s holds no .shp named %s; it holds: %s",
+				zipPath, opt.Member, list, zipPath, opt.Member, list)
+		}
+	}
+	if len(pick) > 1 {
+		return nil, nil, fmt.Errorf("压缩包 %s 中有 %d 个 .shp，请指定其中一个：%s / %s holds %d .shp files; choose one of: %s",
+			zipPath, len(pick), list, zipPath, len(pick), list)
+	}
+	var total int64
+	lf, err := zl.load(pick[0], opt.Limits, &total)
+	if err != nil {
+		return nil, nil, err
+	}
+	return readLayer(lf, opt)
+}
+
+// zipLayers is a zip's shapefile members grouped by folder + lower-case base name.
+type zipLayers struct {
+	path   string
+	zr     *zip.ReadCloser
+	groups map[string]map[string]*zip.File
+	names  map[string]string // key → the .shp's base name as written
+	keys   []string          // keys that have a .shp, sorted
+}
+
+func openZipLayers(zipPath string) (*zipLayers, error) {
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
-		return nil, nil, fmt.Errorf("打开压缩包 %s 失败 / cannot open zip %s: %w", zipPath, zipPath, err)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("找不到压缩包 %s / no such file: %s", zipPath, zipPath)
+		}
+		return nil, fmt.Errorf("打开压缩包 %s 失败 / cannot open zip %s: %w", zipPath, zipPath, err)
 	}
-	defer zr.Close()
 	const maxMembers = 10000
 	if len(zr.File) > maxMembers {
-		return nil, nil, limitErr("%s 有 %d 个文件，上限 %d / too many members", zipPath, len(zr.File), maxMembers)
+		zr.Close()
+		return nil, limitErr("%s 有 %d 个文件，上限 %d / too many members", zipPath, len(zr.File), maxMembers)
 	}
-	// group members by directory + lower-case base name
-	groups := map[string]map[string]*zip.File{}
-	names := map[string]string{}
+	zl := &zipLayers{path: zipPath, zr: zr, groups: map[string]map[string]*zip.File{}, names: map[string]string{}}
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
 			continue
@@ -190,54 +342,44 @@ func ReadZip(zipPath string, opt ReadOptions) (map[string][]plan.Feature, map[st
 			continue
 		}
 		key := strings.ToLower(strings.TrimSuffix(n, path.Ext(n)))
-		if groups[key] == nil {
-			groups[key] = map[string]*zip.File{}
+		if zl.groups[key] == nil {
+			zl.groups[key] = map[string]*zip.File{}
 		}
-		groups[key][ext] = f
+		zl.groups[key][ext] = f
 		if ext == ".shp" {
-			names[key] = strings.TrimSuffix(path.Base(n), path.Ext(n))
+			zl.names[key] = strings.TrimSuffix(path.Base(n), path.Ext(n))
 		}
 	}
-	keys := make([]string, 0, len(names))
-	for k := range names {
-		keys = append(keys, k)
+	for k := range zl.names {
+		zl.keys = append(zl.keys, k)
 	}
-	sort.Strings(keys)
-	if len(keys) == 0 {
-		return nil, nil, fmt.Errorf("压缩包 %s 中没有 .shp 文件 / no .shp file in %s", zipPath, zipPath)
+	sort.Strings(zl.keys)
+	if len(zl.keys) == 0 {
+		zr.Close()
+		return nil, fmt.Errorf("压缩包 %s 中没有 .shp 文件 / no .shp file in %s", zipPath, zipPath)
 	}
-	feats := map[string][]plan.Feature{}
-	reps := map[string]*Report{}
-	// A zip of many members each under the limit could still exhaust memory: bound the total.
-	var total int64
-	for _, k := range keys {
-		g := groups[k]
-		lf := &layerFiles{name: zipPath + "!" + g[".shp"].Name}
-		for ext, dst := range map[string]*[]byte{".shp": &lf.shp, ".shx": &lf.shx, ".dbf": &lf.dbf, ".prj": &lf.prj, ".cpg": &lf.cpg} {
-			zf, ok := g[ext]
-			if !ok {
-				continue
-			}
-			b, err := readZipMember(zf, opt.Limits.MaxFileBytes)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", zipPath, err)
-			}
-			if total += int64(len(b)); total > 4*opt.Limits.MaxFileBytes {
-				return nil, nil, limitErr("%s 解压总量超过 %d 字节 / %s unpacks to more than %d bytes", zipPath, 4*opt.Limits.MaxFileBytes, zipPath, 4*opt.Limits.MaxFileBytes)
-			}
-			*dst = b
+	return zl, nil
+}
+
+// load reads the members of one layer, adding their sizes to *total, which is bounded.
+func (zl *zipLayers) load(key string, lim Limits, total *int64) (*layerFiles, error) {
+	g := zl.groups[key]
+	lf := &layerFiles{name: zl.path + "!" + g[".shp"].Name}
+	for ext, dst := range map[string]*[]byte{".shp": &lf.shp, ".shx": &lf.shx, ".dbf": &lf.dbf, ".prj": &lf.prj, ".cpg": &lf.cpg} {
+		zf, ok := g[ext]
+		if !ok {
+			continue
 		}
-		layer := names[k]
-		if _, dup := feats[layer]; dup {
-			layer = layer + "_" + strconv.Itoa(len(feats)+1)
-		}
-		fs, rep, err := readLayer(lf, opt)
+		b, err := readZipMember(zf, lim.MaxFileBytes)
 		if err != nil {
-			return nil, nil, err
+			return nil, fmt.Errorf("%s: %w", zl.path, err)
 		}
-		feats[layer], reps[layer] = fs, rep
+		if *total += int64(len(b)); *total > 4*lim.MaxFileBytes {
+			return nil, limitErr("%s 解压总量超过 %d 字节 / %s unpacks to more than %d bytes", zl.path, 4*lim.MaxFileBytes, zl.path, 4*lim.MaxFileBytes)
+		}
+		*dst = b
 	}
-	return feats, reps, nil
+	return lf, nil
 }
 
 func readZipMember(f *zip.File, max int64) ([]byte, error) {
@@ -290,11 +432,6 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", strings.TrimSuffix(lf.name, filepath.Ext(lf.name))+".dbf", err)
 	}
-	if tbl.declared > len(tbl.records) {
-		rep.add(0, "", "corrupt", fmt.Sprintf("DBF 声明 %d 条记录，文件只有 %d 条 / DBF header declares %d records, file holds %d",
-			tbl.declared, len(tbl.records), tbl.declared, len(tbl.records)))
-	}
-
 	src, err := fileCRS(lf, sf, opt.SRS, rep)
 	if err != nil {
 		return nil, nil, err
@@ -319,42 +456,85 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 		defer tr.Close()
 	}
 
-	n := len(tbl.records)
-	rep.Records = n
-	if len(sf.offsets) != n {
-		rep.add(0, "", "count-mismatch", fmt.Sprintf(".shp 有 %d 条记录，.dbf 有 %d 条；按顺序对应，多出的记录%s / .shp holds %d records, .dbf %d; paired in order",
-			len(sf.offsets), n, map[bool]string{true: "无图形", false: "被忽略"}[len(sf.offsets) < n], len(sf.offsets), n))
-	}
+	nShp, nDBF := len(sf.offsets), len(tbl.records)
+	n := max(nShp, nDBF) // records of which something survives
+	rep.SHPRecords = nShp
+	rep.DBFRecords = max(tbl.declared, nDBF)
+	rep.Records = max(rep.SHPRecords, rep.DBFRecords)
+	dbfCut := tbl.declared > nDBF
+	rep.Truncated = sf.truncated || dbfCut
+	reportCounts(rep, sf, tbl, n)
+
 	feats := make([]plan.Feature, 0, n)
-	var ext orb.Bound
-	hasExt := false
+	var ext, srcExt orb.Bound
+	hasExt, hasSrc := false, false
+	var zr, mr valueRange
+	withShape, reprojFailed := 0, 0
 	for i := 0; i < n; i++ {
-		rec := tbl.records[i]
-		if deleted(rec) {
-			rep.Skipped++
-			continue
-		}
 		num := i + 1
+		var rec []byte
+		if i < nDBF {
+			rec = tbl.records[i]
+			if deleted(rec) {
+				rep.Skipped++
+				rep.add(num, "", "deleted", fmt.Sprintf("第 %d 条记录在 .dbf 中标记为删除，未导入 / record %d is marked deleted in the .dbf; not imported", num, num))
+				continue
+			}
+		}
 		f := plan.Feature{ID: int64(num), Attrs: make(plan.Attrs, len(tbl.fields))}
 		for k := range tbl.fields {
 			fld := &tbl.fields[k]
+			if rec == nil {
+				f.Attrs[fld.name] = nil // no row: the shape is kept with empty attributes
+				continue
+			}
 			f.Attrs[fld.name] = fieldValue(fld, rec, dec, num, rep)
 		}
-		if i < len(sf.offsets) {
+		lost := rec == nil
+		if i >= nShp {
+			lost = true
+			if sf.truncated {
+				rep.add(num, "", "corrupt", fmt.Sprintf("第 %d 条记录的图形被 .shp 的截断切掉，已导入属性、无图形 / record %d: its shape data is cut off by the end of the truncated .shp; imported without geometry", num, num))
+			} else {
+				rep.add(num, "", "missing-shape", fmt.Sprintf("第 %d 条记录在 .shp 中没有图形（.shp 只有 %d 条），已导入属性、无图形 / record %d has no shape in the .shp (it holds %d records); imported without geometry", num, nShp, num, nShp))
+			}
+		} else {
 			r := sf.record(i, lim)
+			zr.merge(r.z)
+			mr.merge(r.m)
 			switch {
+			case r.cut:
+				lost = true
+				rep.add(num, "", "corrupt", fmt.Sprintf("第 %d 条记录的图形被 .shp 的截断切掉，已导入属性、无图形 / record %d: its shape data is cut off by the end of the truncated .shp; imported without geometry", num, num))
 			case r.err != nil:
+				lost = true
 				rep.add(num, "", "corrupt", fmt.Sprintf("第 %d 条记录图形损坏，已导入属性、无图形：%v / record %d: geometry is corrupt, imported without it", num, r.err, num))
 			case r.null:
 				rep.add(num, "", "null-shape", fmt.Sprintf("第 %d 条记录没有图形（空图形），已保留 / record %d has a null shape; kept without geometry", num, num))
 			default:
+				for _, ring := range r.rings {
+					if len(ring) == 0 {
+						continue
+					}
+					b := ring.Bound()
+					if hasSrc {
+						srcExt = srcExt.Union(b)
+					} else {
+						srcExt, hasSrc = b, true
+					}
+				}
 				mp, iss := assemble(r.rings)
 				for _, is := range iss {
 					rep.add(num, "", is.kind, fmt.Sprintf("第 %d 条记录：%s", num, is.msg))
 				}
+				if len(mp) > 0 {
+					withShape++
+				}
 				if tr != nil && len(mp) > 0 {
 					mp, err = tr.MultiPolygon(mp)
 					if err != nil {
+						lost = true
+						reprojFailed++
 						rep.add(num, "", "reproject", fmt.Sprintf("第 %d 条记录坐标转换失败，已导入但无图形：%v / record %d could not be reprojected", num, err, num))
 						mp = nil
 					}
@@ -370,12 +550,92 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 				}
 			}
 		}
+		if lost {
+			rep.Lost++
+		}
 		feats = append(feats, f)
 	}
+	// Records the headers declare of which neither file holds anything.
+	rep.Skipped += rep.Records - n
+	rep.Lost += rep.Records - n
 	rep.Read = len(feats)
 	rep.Extent = ext
+	if msg := dimensionsDropped(sf, zr, mr); msg != "" {
+		rep.add(0, "", "z-dropped", msg)
+	}
+	fit := crsFit{name: lf.name, src: src, from: crsSource(lf, opt.SRS), srcExt: srcExt, hasSrc: hasSrc,
+		ext: ext, hasExt: hasExt, withShape: withShape, reprojFailed: reprojFailed}
+	if err := fit.check(); err != nil {
+		return nil, nil, err
+	}
 	return feats, rep, nil
 }
+
+// reportCounts adds the file-level problems that explain why the .shp and .dbf do not pair
+// one to one: truncation of either, or a plain disagreement in counts.
+func reportCounts(rep *Report, sf *shpFile, tbl *dbfTable, n int) {
+	nShp, nDBF := len(sf.offsets), len(tbl.records)
+	if sf.truncated {
+		first := sf.intact + 1
+		rep.add(0, "", "corrupt", fmt.Sprintf(".shp 被截断（%d 字节，文件头声明 %d 字节）：第 %s 条记录没有图形，已导入属性、无图形 / truncated .shp (%d bytes, its header declares %d): records %s have no shape data; imported with attributes, without geometry",
+			len(sf.data), sf.declaredLen, span(first, n), len(sf.data), sf.declaredLen, span(first, n)))
+	}
+	if tbl.declared > nDBF {
+		var zh, en string
+		switch {
+		case nShp > nDBF:
+			zh = fmt.Sprintf("第 %s 条记录无属性，其图形以空属性导入", span(nDBF+1, nShp))
+			en = fmt.Sprintf("records %s have no attributes; their shapes are kept with empty attributes", span(nDBF+1, nShp))
+		default:
+			zh = fmt.Sprintf(".shp 也只有 %d 条，第 %s 条记录完全丢失", nShp, span(nDBF+1, tbl.declared))
+			en = fmt.Sprintf("the .shp holds %d, so records %s are lost altogether", nShp, span(nDBF+1, tbl.declared))
+		}
+		rep.add(0, "", "corrupt", fmt.Sprintf(".dbf 被截断（文件头声明 %d 条记录，文件只有 %d 条）：%s / truncated .dbf (header declares %d records, the file holds %d): %s",
+			tbl.declared, nDBF, zh, tbl.declared, nDBF, en))
+		if nShp > nDBF && tbl.declared > nShp {
+			rep.add(0, "", "corrupt", fmt.Sprintf("第 %s 条记录在两个文件中都不存在，已丢失 / records %s are in neither file: lost", span(nShp+1, tbl.declared), span(nShp+1, tbl.declared)))
+		}
+		return
+	}
+	if sf.truncated || nShp == nDBF {
+		return
+	}
+	if nShp < nDBF {
+		rep.add(0, "", "count-mismatch", fmt.Sprintf(".shp 有 %d 条记录，.dbf 有 %d 条：第 %s 条记录没有图形，已导入属性 / .shp holds %d records, .dbf %d: records %s have no shape and are imported without geometry",
+			nShp, nDBF, span(nShp+1, nDBF), nShp, nDBF, span(nShp+1, nDBF)))
+		return
+	}
+	rep.add(0, "", "count-mismatch", fmt.Sprintf(".shp 有 %d 条记录，.dbf 有 %d 条：第 %s 条记录没有属性，其图形以空属性导入 / .shp holds %d records, .dbf %d: records %s have no attributes; their shapes are kept with empty attributes",
+		nShp, nDBF, span(nDBF+1, nShp), nShp, nDBF, span(nDBF+1, nShp)))
+}
+
+// span writes a record range, "19–105" or "19".
+func span(a, b int) string {
+	if a >= b {
+		return strconv.Itoa(a)
+	}
+	return strconv.Itoa(a) + "–" + strconv.Itoa(b)
+}
+
+// dimensionsDropped says, once per file, that Z or M values were read and thrown away.
+func dimensionsDropped(sf *shpFile, z, m valueRange) string {
+	if z.n == 0 && m.n == 0 {
+		return ""
+	}
+	var zh, en []string
+	if z.n > 0 {
+		zh = append(zh, fmt.Sprintf("Z 值（范围 %s..%s）", num(z.min), num(z.max)))
+		en = append(en, fmt.Sprintf("Z values (range %s..%s)", num(z.min), num(z.max)))
+	}
+	if m.n > 0 {
+		zh = append(zh, fmt.Sprintf("M 值（范围 %s..%s）", num(m.min), num(m.max)))
+		en = append(en, fmt.Sprintf("M values (range %s..%s)", num(m.min), num(m.max)))
+	}
+	return fmt.Sprintf("文件为 %s，含 %s；本项目只存二维 CGCS2000 图形，这些值已舍弃 / the file is %s with %s; the project stores 2D CGCS2000 geometry, so they were dropped",
+		shapeTypeName(sf.shapeType), strings.Join(zh, "、"), shapeTypeName(sf.shapeType), strings.Join(en, " and "))
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // fileCRS decides the CRS: the user's SRS, else the .prj, else lon/lat-looking data is taken
 // as EPSG:4490 with a warning. Anything else is an error naming --srs.

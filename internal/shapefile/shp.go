@@ -187,7 +187,7 @@ func (f *shpFile) record(i int, lim Limits) (r shpRecord) {
 	}()
 	off := f.offsets[i]
 	if off+8 > len(f.data) {
-		return shpRecord{cut: true, err: fmt.Errorf(".shp 文件在此记录之前结束（文件被截断），图形数据缺失 / the .shp ends before this record (truncated file): shape data missing")}
+		return shpRecord{cut: true, err: fmt.Errorf("记录头超出文件末尾 / record header past end of file")}
 	}
 	clen := int64(binary.BigEndian.Uint32(f.data[off+4:off+8])) * 2
 	end := int64(off) + 8 + clen
@@ -195,12 +195,7 @@ func (f *shpFile) record(i int, lim Limits) (r shpRecord) {
 	if cut {
 		end = int64(len(f.data))
 	}
-	defer func() {
-		if cut && r.err != nil {
-			r.cut = true
-			r.err = fmt.Errorf(".shp 文件在此记录中途结束（文件被截断），图形数据不完整：%v / the .shp ends inside this record (truncated file): %v", r.err, r.err)
-		}
-	}()
+	defer func() { r.cut = cut && r.err != nil }()
 	c := f.data[off+8 : end]
 	if len(c) < 4 {
 		return shpRecord{err: fmt.Errorf("记录内容不足 4 字节 / record shorter than its shape type")}
