@@ -549,83 +549,98 @@ func (w *worker) checkReserve(ft *feat, out *[]Finding) {
 // checkPairs runs the pair rules (R02, R03, R04) between ft and its neighbours. With seen nil
 // (a full run) each pair is checked once, from its first member; with seen (a re-check) every
 // neighbour is considered and seen removes pairs already done.
+//
+// The index calls back into methods bound once per worker (w.overlapCB, w.distanceCB) with the
+// pair's state in the worker: a closure per block would be allocated 100,000s of times.
 func (w *worker) checkPairs(ft *feat, seen map[[2]ref]bool, out *[]Finding) {
-	e, r := w.e, &w.e.rules
+	e := w.e
 	if !ft.valid {
 		return
 	}
-	first := func(a, b *feat) bool { // the canonical order of a pair
-		if a.table != b.table {
-			return a.table < b.table
-		}
-		return a.f.ID < b.f.ID
-	}
-	visit := func(rule string, a, b *feat) bool {
-		if seen == nil {
-			return a == ft
-		}
-		k := [2]ref{{rule + a.table, a.f.ID}, {b.table, b.f.ID}}
-		if seen[k] {
-			return false
-		}
-		seen[k] = true
-		return true
-	}
-	for _, t := range e.blocks {
-		other := e.layers[t]
-		same := t == ft.table
-		cross := other.def.Kind != ft.kind && e.is("R03")
-		if !(same && e.is("R02")) && !cross {
+	w.pft, w.pseen, w.pout = ft, seen, out
+	defer func() { w.pft, w.pseen, w.pout = nil, nil, nil }()
+	for _, other := range e.blockLayers {
+		w.psame = other.def.Table == ft.table
+		cross := other.def.Kind != ft.kind && e.on[3]
+		if !(w.psame && e.on[2]) && !cross {
 			continue
 		}
-		other.idx.search(ft.b, func(o *feat) {
-			if o == ft || !o.valid || !o.prepared {
-				return
-			}
-			if !interiorsMeet(ft.b, o.b) {
-				return // bounds only touch: no area in common
-			}
-			if same {
-				a, b := ft, o
-				if !first(a, b) {
-					a, b = b, a
-				}
-				if visit("R02", a, b) {
-					w.overlap("R02", a, b, out)
-				}
-				return
-			}
-			a, b := ft, o // exploration first
-			if a.kind == plan.Mining {
-				a, b = b, a
-			}
-			if visit("R03", a, b) {
-				w.overlap("R03", a, b, out)
-			}
-		})
+		other.idx.search(ft.b, w.overlapCB)
 	}
-	if ft.kind != plan.Mining || !e.is("R04") || ft.metric == nil {
+	if ft.kind != plan.Mining || !e.on[4] || ft.metric == nil {
 		return
 	}
-	dlon, dlat := degMargin(ft.b, r.maxSafety()*1.01)
+	dlon, dlat := degMargin(ft.b, e.maxSafety*1.01)
 	q := orb.Bound{Min: orb.Point{ft.b.Min[0] - dlon, ft.b.Min[1] - dlat}, Max: orb.Point{ft.b.Max[0] + dlon, ft.b.Max[1] + dlat}}
-	for _, t := range e.blocks {
-		other := e.layers[t]
+	for _, other := range e.blockLayers {
 		if other.def.Kind != plan.Mining {
 			continue
 		}
-		other.idx.search(q, func(o *feat) {
-			if o == ft || !o.valid || !o.prepared || o.metric == nil {
-				return
-			}
-			a, b := ft, o
-			if !first(a, b) {
-				a, b = b, a
-			}
-			if visit("R04", a, b) {
-				w.distance(a, b, out)
-			}
-		})
+		other.idx.search(q, w.distanceCB)
+	}
+}
+
+// firstOf is the canonical order of a pair.
+func firstOf(a, b *feat) bool {
+	if a.table != b.table {
+		return a.table < b.table
+	}
+	return a.f.ID < b.f.ID
+}
+
+// visit says whether the pair (a, b) of rule is to be checked now (see checkPairs).
+func (w *worker) visit(rule string, a, b *feat) bool {
+	if w.pseen == nil {
+		return a == w.pft
+	}
+	k := [2]ref{{rule + a.table, a.f.ID}, {b.table, b.f.ID}}
+	if w.pseen[k] {
+		return false
+	}
+	w.pseen[k] = true
+	return true
+}
+
+// overlapCandidate is the R02/R03 step of checkPairs for one neighbour o of w.pft.
+func (w *worker) overlapCandidate(o *feat) {
+	ft := w.pft
+	if o == ft || !o.valid || !o.prepared {
+		return
+	}
+	if !interiorsMeet(ft.b, o.b) {
+		return // bounds only touch: no area in common
+	}
+	if w.psame {
+		a, b := ft, o
+		if !firstOf(a, b) {
+			a, b = b, a
+		}
+		if w.visit("R02", a, b) {
+			w.overlap("R02", a, b, w.pout)
+		}
+		return
+	}
+	a, b := ft, o // exploration first
+	if a.kind == plan.Mining {
+		a, b = b, a
+	}
+	if w.visit("R03", a, b) {
+		w.overlap("R03", a, b, w.pout)
+	}
+}
+
+// distanceCandidate is the R04 step of checkPairs for one neighbour o of w.pft.
+func (w *worker) distanceCandidate(o *feat) {
+	ft := w.pft
+	if o == ft || !o.valid || !o.prepared || o.metric == nil {
+		return
+	}
+	a, b := ft, o
+	if !firstOf(a, b) {
+		a, b = b, a
+	}
+	if w.visit("R04", a, b) {
+		w.distance(a, b, w.pout)
 	}
 }
 

@@ -94,14 +94,17 @@ type layer struct {
 // Engine runs the rules over a plan and keeps what it needs to re-check edits. Its methods are
 // not safe for concurrent use; Run uses several goroutines internally.
 type Engine struct {
-	cat      *plan.Catalog
-	meta     plan.Meta
-	rules    Rules
-	layers   map[string]*layer
-	blocks   []string // block tables, in catalog order
-	findings []Finding
-	touched  map[ref]bool
-	ran      bool // Recheck needs the facts of a full Run
+	cat    *plan.Catalog
+	meta   plan.Meta
+	rules  Rules
+	layers map[string]*layer
+	blocks []string // block tables, in catalog order
+	// blockLayers are the layers of blocks, in the same order.
+	blockLayers []*layer
+	maxSafety   float64 // rules.maxSafety()
+	findings    []Finding
+	touched     map[ref]bool
+	ran         bool // Recheck needs the facts of a full Run
 	// codes indexes block codes (table → QKBH → ids) for R11 duplicates, kept only when R11
 	// is on; dirtyCodes are the codes an edit touched since the last check.
 	codes      map[string]map[string][]int64
@@ -158,6 +161,7 @@ func NewEngine(in Input, rules Rules) *Engine {
 	}
 	e.needArea = e.on[5] || e.on[6] || e.on[7] || e.on[8] || e.on[10]
 	e.needCoal = e.on[4] || e.on[7]
+	e.maxSafety = rules.maxSafety()
 	e.featRules = e.on[1] || e.on[5] || e.on[6] || e.on[7] || e.on[8] || e.on[9] || e.on[10] || e.on[11] || e.on[12]
 	// Layers are indexed side by side (a large plan has two big block layers).
 	built := make([]*layer, len(cat.Layers))
@@ -177,6 +181,7 @@ func NewEngine(in Input, rules Rules) *Engine {
 		e.layers[def.Table] = l
 		if def.Role == plan.RoleBlock {
 			e.blocks = append(e.blocks, def.Table)
+			e.blockLayers = append(e.blockLayers, l)
 			if e.on[11] {
 				// As indexCode files them, without marking each code dirty (a new engine has
 				// nothing to re-check) and with the one-id lists cut from one array.
@@ -321,12 +326,21 @@ type worker struct {
 	inv  map[int]*crs.Transformer
 	prep map[ref]*topo.Prepared
 	bad  map[ref]bool // zones GEOS cannot prepare
+
+	// The pair being checked by checkPairs, for the index callbacks below.
+	pft                   *feat
+	psame                 bool
+	pseen                 map[[2]ref]bool
+	pout                  *[]Finding
+	overlapCB, distanceCB func(*feat)
 }
 
 func (e *Engine) newWorker() *worker {
 	d := topo.NewContext(topo.GridDegree)
-	return &worker{e: e, deg: d, met: d.WithGrid(topo.GridMetre), fwd: map[int]*crs.Transformer{},
+	w := &worker{e: e, deg: d, met: d.WithGrid(topo.GridMetre), fwd: map[int]*crs.Transformer{},
 		inv: map[int]*crs.Transformer{}, prep: map[ref]*topo.Prepared{}, bad: map[ref]bool{}}
+	w.overlapCB, w.distanceCB = w.overlapCandidate, w.distanceCandidate
+	return w
 }
 
 func (w *worker) close() {
