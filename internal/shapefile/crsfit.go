@@ -42,7 +42,12 @@ func (c crsFit) check() error {
 	if c.src.ZonePrefix {
 		lo, hi := int(math.Floor(c.srcExt.Min[0]/1e6)), int(math.Floor(c.srcExt.Max[0]/1e6))
 		if lo != c.src.Zone || hi != c.src.Zone {
-			return fmt.Errorf("%s: %w: 坐标系 %s（%s）为第 %d 带（横坐标以 %d 开头），但横坐标范围 %s 的带号为 %s；请用 --srs 指定正确的坐标系%s / the CRS %s (from %s) is zone %d, so eastings must start with %d, but the eastings %s carry zone %s; pass the right one with --srs%s",
+			if hi < 1 {
+				return fmt.Errorf("%s: %w: 坐标系 %s（%s）为第 %d 带，横坐标应以 %d 开头，但坐标 %s 不带带号；请用 --srs 指定正确的坐标系%s / the CRS %s (from %s) is zone %d, so eastings must start with %d, but the coordinates %s carry no zone prefix; pass the right one with --srs%s",
+					c.name, ErrCRSMismatch, c.src, c.from, c.src.Zone, c.src.Zone, seen, c.suggestZH(),
+					c.src, c.from, c.src.Zone, c.src.Zone, seen, c.suggestEN())
+			}
+			return fmt.Errorf("%s: %w: 坐标系 %s（%s）为第 %d 带（横坐标以 %d 开头），但坐标 %s 的带号为 %s；请用 --srs 指定正确的坐标系%s / the CRS %s (from %s) is zone %d, so eastings must start with %d, but the coordinates %s carry zone %s; pass the right one with --srs%s",
 				c.name, ErrCRSMismatch, c.src, c.from, c.src.Zone, c.src.Zone, seen, zoneText(lo, hi), c.suggestZH(),
 				c.src, c.from, c.src.Zone, c.src.Zone, seen, zoneText(lo, hi), c.suggestEN())
 		}

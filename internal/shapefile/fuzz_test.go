@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"kuanggui/internal/plan"
 )
 
 // fuzzLimits keep each fuzz input's allocations small whatever the bytes claim.
@@ -45,9 +47,10 @@ func FuzzReadSHP(f *testing.F) {
 		}
 		lf := &layerFiles{name: "fuzz.shp", shp: shpData, shx: shx, dbf: dbf}
 		fs, rep, err := readLayer(lf, ReadOptions{SRS: "EPSG:4490", Limits: fuzzLimits})
-		if err == nil && len(fs) != rep.Read {
-			t.Fatalf("%d features, report says %d", len(fs), rep.Read)
+		if err != nil {
+			return
 		}
+		checkCounts(t, fs, rep)
 	})
 }
 
@@ -62,10 +65,11 @@ func FuzzReadDBF(f *testing.F) {
 	shx := mustRead(f, "testdata/c04_dbf_values/blocks.shx")
 	f.Fuzz(func(t *testing.T, dbf []byte, cpg string) {
 		lf := &layerFiles{name: "fuzz.shp", shp: shpData, shx: shx, dbf: dbf, cpg: []byte(cpg)}
-		fs, _, err := readLayer(lf, ReadOptions{SRS: "EPSG:4490", Limits: fuzzLimits})
+		fs, rep, err := readLayer(lf, ReadOptions{SRS: "EPSG:4490", Limits: fuzzLimits})
 		if err != nil {
 			return
 		}
+		checkCounts(t, fs, rep)
 		for _, ft := range fs {
 			for k, v := range ft.Attrs {
 				if s, ok := v.(string); ok && !validText(s) {
@@ -83,4 +87,37 @@ func validText(s string) bool {
 		}
 	}
 	return isValidUTF8(s)
+}
+
+// checkCounts holds the report's arithmetic to what was returned: the counts must add up
+// whatever the bytes, or a caller testing Lost could be told nothing was lost when it was.
+func checkCounts(t *testing.T, fs []plan.Feature, rep *Report) {
+	t.Helper()
+	if len(fs) != rep.Read || rep.Read+rep.Skipped != rep.Records || rep.Lost < 0 || rep.Lost > rep.Records ||
+		rep.Records != max(rep.SHPRecords, rep.DBFRecords) {
+		t.Fatalf("%d features; records %d (shp %d, dbf %d), read %d, skipped %d, lost %d",
+			len(fs), rep.Records, rep.SHPRecords, rep.DBFRecords, rep.Read, rep.Skipped, rep.Lost)
+	}
+	noGeom := 0
+	for _, f := range fs {
+		if f.Geometry == nil {
+			noGeom++
+		}
+	}
+	if rep.Lost < rep.Records-rep.Read-countKind(rep, "deleted") {
+		t.Fatalf("lost %d, but %d records were neither read nor deleted", rep.Lost, rep.Records-rep.Read-countKind(rep, "deleted"))
+	}
+	if noGeom > rep.Lost+countKind(rep, "null-shape") {
+		t.Fatalf("%d features without geometry, only %d lost and %d null", noGeom, rep.Lost, countKind(rep, "null-shape"))
+	}
+}
+
+func countKind(rep *Report, kind string) int {
+	n := 0
+	for _, p := range rep.Problems {
+		if p.Kind == kind {
+			n++
+		}
+	}
+	return n
 }

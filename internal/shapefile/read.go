@@ -529,6 +529,8 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 				}
 				if len(mp) > 0 {
 					withShape++
+				} else {
+					lost = true // every ring was unusable: the invalid-ring problems say why
 				}
 				if tr != nil && len(mp) > 0 {
 					mp, err = tr.MultiPolygon(mp)
