@@ -32,7 +32,7 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"new":    {"new P.gpkg [--level 省级|地级|县级] [--region-code 650000]", "创建空项目 (create an empty project)", cmdNew},
-		"import": {"import P.gpkg LAYER FILE.shp [--encoding E] [--srs EPSG:N] [--map SRC=DST ...]", "导入 Shapefile 并打印导入报告", cmdImport},
+		"import": {"import P.gpkg LAYER FILE.shp|FILE.zip [--member NAME] [--encoding E] [--srs EPSG:N] [--map SRC=DST ...]", "导入 Shapefile 并打印导入报告", cmdImport},
 		"layers": {"layers P.gpkg [--json]", "列出图层与要素数", cmdLayers},
 		"open":   {"open P.gpkg [--screenshot OUT.png] [--read-only]", "打开编辑器窗口", cmdOpen},
 	}
@@ -154,6 +154,7 @@ func cmdImport(args []string) int {
 	srs := fs.String("srs", "", "CRS when the .prj is missing or unknown, e.g. EPSG:4516")
 	var maps multiFlag
 	fs.Var(&maps, "map", "SRC=DST: read the file's field SRC as the layer's field DST (repeatable)")
+	member := fs.String("member", "", "which shapefile inside a .zip (its base name)")
 	pos, ok := parseArgs("import", fs, args, 3, 3)
 	if !ok {
 		return exitUsage
@@ -174,12 +175,18 @@ func cmdImport(args []string) int {
 	defer d.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
-	rep, err := d.Import(ctx, pos[1], pos[2], document.ImportOptions{Encoding: *enc, SRS: *srs, Rename: rename}, nil)
+	rep, err := d.Import(ctx, pos[1], pos[2], document.ImportOptions{Encoding: *enc, SRS: *srs, Rename: rename, Member: *member}, nil)
 	if rep != nil {
 		printImportReport(os.Stdout, pos[1], rep)
 	}
 	if err != nil {
 		fail("import", "%v", err)
+		return exitUsage
+	}
+	// What could be read is in the project, but the file was damaged: say so in the exit status
+	// so that a batch script notices.
+	if rep != nil && (rep.Lost > 0 || rep.Truncated) {
+		fail("import", "%s 不完整: %d 条记录缺少图形或属性，已导入可读部分；请向数据提供方索取完整文件", rep.File, rep.Lost)
 		return exitUsage
 	}
 	return exitOK
@@ -255,7 +262,10 @@ func cmdOpen(args []string) int {
 // and every problem with its record.
 func printImportReport(w io.Writer, table string, rep *shapefile.Report) {
 	fmt.Fprintf(w, "导入 %s ← %s\n", table, rep.File)
-	fmt.Fprintf(w, "  记录 %d，读入 %d，跳过 %d\n", rep.Records, rep.Read, rep.Skipped)
+	fmt.Fprintf(w, "  记录 %d（.shp %d，.dbf %d），读入 %d，跳过 %d\n", rep.Records, rep.SHPRecords, rep.DBFRecords, rep.Read, rep.Skipped)
+	if rep.Lost > 0 || rep.Truncated {
+		fmt.Fprintf(w, "  注意：文件不完整，%d 条记录缺少图形或属性（见下方问题列表）\n", rep.Lost)
+	}
 	fmt.Fprintf(w, "  编码 %s（依据 %s）\n", rep.Encoding, encodingSourceName(rep.EncodingSource))
 	fmt.Fprintf(w, "  坐标系 %s\n", rep.CRS)
 	if len(rep.Problems) > 0 {

@@ -160,6 +160,9 @@ func (g *gui) showImportReport(table string, rep *shapefile.Report) {
 	fmt.Fprintf(&b, "%s: %s\n", tr("文件"), rep.File)
 	fmt.Fprintf(&b, "%s: %s\n", tr("图层"), table)
 	fmt.Fprintf(&b, "%s: %d / %d (%s %d)\n", tr("已读取记录"), rep.Read, rep.Records, tr("跳过"), rep.Skipped)
+	if rep.Lost > 0 || rep.Truncated {
+		fmt.Fprintf(&b, "%s: %d\n", tr("文件不完整，缺少图形或属性的记录"), rep.Lost)
+	}
 	fmt.Fprintf(&b, "%s: %s (%s)\n", tr("编码"), rep.Encoding, rep.EncodingSource)
 	fmt.Fprintf(&b, "%s: %s\n", tr("坐标系"), rep.CRS)
 	if n := len(rep.Problems); n > 0 {

@@ -20,6 +20,8 @@ type ImportOptions struct {
 	// Rename maps a field of the file to a field of the layer (the county file's `id` is the
 	// layer's XZQDM), for files whose field names differ from the catalog's.
 	Rename map[string]string
+	// Member picks the shapefile inside a .zip that holds several.
+	Member string
 }
 
 // Import reads a shapefile into table. A catalog table keeps its schema, with the file's other
@@ -33,7 +35,7 @@ func (d *Document) Import(ctx context.Context, table, path string, opt ImportOpt
 	if !validTableName(table) {
 		return nil, fmt.Errorf("图层名 %q 无效：只能用小写字母、数字和下划线，以字母开头 (table names are lower-case ASCII)", table)
 	}
-	features, rep, err := shapefile.Read(path, shapefile.ReadOptions{Encoding: opt.Encoding, SRS: opt.SRS, Limits: shapefile.DefaultLimits()})
+	features, rep, err := shapefile.Read(path, shapefile.ReadOptions{Encoding: opt.Encoding, SRS: opt.SRS, Member: opt.Member, Limits: shapefile.DefaultLimits()})
 	if err != nil {
 		return rep, err
 	}
