@@ -159,7 +159,7 @@ func NewEngine(in Input, rules Rules) *Engine {
 	for i := 1; i <= 12; i++ {
 		e.on[i] = rules.on(fmt.Sprintf("R%02d", i))
 	}
-	e.needArea = e.on[5] || e.on[6] || e.on[7] || e.on[8] || e.on[10]
+	e.needArea = e.on[5] || e.on[6] || e.on[7] || e.on[8] || e.on[10] || e.on[11]
 	e.needCoal = e.on[4] || e.on[7]
 	e.maxSafety = rules.maxSafety()
 	e.featRules = e.on[1] || e.on[5] || e.on[6] || e.on[7] || e.on[8] || e.on[9] || e.on[10] || e.on[11] || e.on[12]

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"kuanggui/internal/crs"
 	"kuanggui/internal/plan"
 	"kuanggui/internal/topo"
 )
@@ -411,4 +412,18 @@ func FuzzSurelyValid(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestAreaKm2Reuse(t *testing.T) {
+	in := synthCLI(2000, 5)
+	gs := []orb.MultiPolygon{rect(84, 44, 84+minute, 44+minute), rect(75, 35, 75.5, 35.1),
+		{{{{85, 44}, {85.03, 44.01}, {85.03, 43.99}, {85, 44}}}, {{{86, 45}, {86.2, 45}, {86.2, 45.3}, {86, 45}}}}}
+	for _, f := range in.Layers["kanchqk"] {
+		gs = append(gs, f.Geometry)
+	}
+	for _, g := range gs {
+		if got, want := areaKm2(crs.EllipsoidalArea(g)), crs.AreaKm2(g); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%v: %v, crs.AreaKm2 %v", g, got, want)
+		}
+	}
 }
