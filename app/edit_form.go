@@ -206,6 +206,48 @@ func (e *editor) prepareInserts(cmd *edit.Command) {
 	}
 }
 
+// prepareUpdates keeps XZQDM/XZQMC and SSQY true after a geometry change (move, vertex edit,
+// split, merge): when the new geometry lies in another county or other zones than the old one,
+// the attributes follow, in the same command so that one undo restores both. Values the user
+// typed are left alone while the holders stay the same.
+func (e *editor) prepareUpdates(cmd *edit.Command) {
+	for i, ch := range cmd.Changes {
+		if ch.Before == nil || ch.After == nil || ch.Before.Geometry.Equal(ch.After.Geometry) {
+			continue
+		}
+		l, ok := e.g.doc.Layer(ch.Layer)
+		if !ok || l.Def.Role != plan.RoleBlock {
+			continue
+		}
+		f := ch.After.Clone()
+		if f.Attrs == nil {
+			f.Attrs = plan.Attrs{}
+		}
+		changed := false
+		oldCode, _ := e.regionOf(ch.Before.Geometry)
+		if c, n := e.regionOf(f.Geometry); c != "" && c != oldCode && c != f.Attrs.String("XZQDM") {
+			f.Attrs["XZQDM"] = c
+			if _, has := l.Def.Field("XZQMC"); has {
+				f.Attrs["XZQMC"] = n
+			}
+			changed = true
+		}
+		if _, has := l.Def.Field("SSQY"); has {
+			if z := e.zonesOf(f.Geometry); z != e.zonesOf(ch.Before.Geometry) && z != f.Attrs.String("SSQY") {
+				if z == "" {
+					f.Attrs["SSQY"] = nil // no zone under it any more: the old codes would be wrong
+				} else {
+					f.Attrs["SSQY"] = z
+				}
+				changed = true
+			}
+		}
+		if changed {
+			cmd.Changes[i].After = &f
+		}
+	}
+}
+
 // basicUnits is the number of 1′ basic cells mp's area makes at its centre latitude.
 func basicUnits(mp orb.MultiPolygon, mj float64) float64 {
 	if len(mp) == 0 {

@@ -55,8 +55,13 @@ func editGUI(t *testing.T, readOnly bool) (*gui, fyne.Window, string) {
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	g := newGUI(a, w)
+	g.val.syncRuns = true
 	g.setDocument(doc)
 	t.Cleanup(func() { g.doc.Close() })
+	// No validation run outlives the test (this cleanup runs before doc.Close), and the first
+	// one, which updates the panel from its goroutine under the test driver, is over.
+	t.Cleanup(func() { g.val.cancelRun(); g.val.Wait() })
+	g.val.Wait()
 	w.Resize(fyne.NewSize(1200, 800))
 	w.Canvas().Capture()
 	g.mv.Wait()
@@ -274,6 +279,7 @@ func TestEditScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.setDocument(doc)
+	g.val.Wait()
 	fs = layerFeatures(t, g, "kanchqk")
 	if len(fs) != 1 || !fs[0].Geometry.Equal(want.Geometry) {
 		t.Fatalf("reopened: %d blocks", len(fs))

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -33,6 +34,7 @@ type editor struct {
 	active    string
 	layer     string // table edits go to
 	unlock    bool   // zone layers may be chosen as the editable layer
+	gridOff   bool   // the project's settings turn grid snapping off by default
 	sel       []tool.Ref
 	ov        tool.Overlay
 	preview   orb.MultiPolygon // a turning-point table being previewed
@@ -62,6 +64,9 @@ type editor struct {
 	tp      *pointsDialog
 	ptTable *pointsTable
 	hist    *historyDialog
+
+	settings  *settingsDialog
+	layerSelW *canvas.Rectangle // holds the layer choice wide enough for its longest name
 }
 
 // editTools are the toolbar's tools and actions, in tool.Shortcuts order.
@@ -116,7 +121,8 @@ func (g *gui) editToolbar() fyne.CanvasObject {
 		e.unlock = on
 		e.fillLayerChoice()
 	})
-	objs := []fyne.CanvasObject{vsep(), widget.NewLabel(tr("编辑图层")), e.layerSel, e.unlockChk, vsep()}
+	e.layerSelW = canvas.NewRectangle(color.Transparent)
+	objs := []fyne.CanvasObject{vsep(), widget.NewLabel(tr("编辑图层")), container.NewStack(e.layerSelW, e.layerSel), e.unlockChk, vsep()}
 	for _, t := range editTools {
 		name := t.name
 		b := newTipButton(nil, e.tip(name), g.tips, func() { e.action(name) })
@@ -147,8 +153,9 @@ func (g *gui) editMenuItems() []*fyne.MenuItem {
 	pts := fyne.NewMenuItem(tr("拐点坐标输入…"), e.showPointsInput)
 	tab := fyne.NewMenuItem(tr("拐点坐标表…"), e.showPointsTable)
 	hist := fyne.NewMenuItem(tr("历史记录…"), e.showHistory)
+	set := fyne.NewMenuItem(tr("设置…"), e.showSettings)
 	e.items["points"], e.items["pointsTable"] = pts, tab
-	return append(out, fyne.NewMenuItemSeparator(), pts, tab, fyne.NewMenuItemSeparator(), hist)
+	return append(out, fyne.NewMenuItemSeparator(), pts, tab, fyne.NewMenuItemSeparator(), hist, set)
 }
 
 // viewMenuItems are the View menu's editing entries.
@@ -208,6 +215,9 @@ func (g *gui) editSetDocument(doc *document.Document) {
 	e.sel, e.preview, e.ov = nil, nil, tool.Overlay{}
 	e.snapBuilt = false
 	e.snap = tool.NewSnapper()
+	set := e.loadSettings()
+	e.gridOff = !set.GridDefault
+	e.snap.SetTolerancePixels(set.TolPx)
 	e.tools["draw"] = tool.NewDraw(tool.DrawBlock, e.snap)
 	e.tools["vertex"] = tool.NewVertexEdit(e.snap)
 	e.tools["move"] = tool.NewMove(e.snap)
@@ -299,11 +309,25 @@ func (e *editor) fillLayerChoice() {
 		}
 	}
 	e.layerSel.Options = opts
+	e.layerSelW.SetMinSize(fyne.NewSize(selectWidth(opts), 0))
 	if cur == "" && len(opts) > 0 {
 		cur = opts[0]
 	}
 	e.layerSel.SetSelected(cur) // calls setLayer when it changes
 	e.layerSel.Refresh()
+}
+
+// selectWidth is the width a widget.Select needs to show the longest of opts whole (its label's
+// padding and the drop-down icon, as Fyne's select renderer lays them out).
+func selectWidth(opts []string) float32 {
+	var w float32
+	for _, o := range opts {
+		if m := fyne.MeasureText(o, theme.TextSize(), fyne.TextStyle{}).Width; m > w {
+			w = m
+		}
+	}
+	inner := theme.InnerPadding()
+	return w + 2*inner + inner*3 + theme.IconInlineSize() + inner
 }
 
 // setLayer makes table the editable layer; grid snapping follows the layer's default.
@@ -313,7 +337,7 @@ func (e *editor) setLayer(table string) {
 	}
 	e.layer = table
 	if l, ok := e.g.doc.Layer(table); ok {
-		e.snap.SetGrid(tool.GridDefault(l.Def))
+		e.snap.SetGrid(e.gridDefaultFor(l.Def))
 	}
 	if t := e.tools[e.active]; t != nil {
 		t.Reset()
@@ -372,6 +396,7 @@ func (e *editor) setTool(name string) {
 	}
 	e.refreshButtons()
 	e.g.mv.RefreshOverlay()
+	e.g.mv.Focus() // Esc, Enter, Backspace and Delete go to the tool at once
 	e.g.message(e.tip(name))
 }
 
@@ -757,6 +782,7 @@ func (e *editor) apply(cmd edit.Command) bool {
 		return false
 	}
 	e.prepareInserts(&cmd)
+	e.prepareUpdates(&cmd)
 	maxID := map[string]int64{}
 	for _, ch := range cmd.Changes {
 		if ch.Before == nil {

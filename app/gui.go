@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"sort"
@@ -209,6 +210,7 @@ type gui struct {
 
 	tips        *tipLayer
 	layerBox    *fyne.Container
+	layerMinW   *canvas.Rectangle // keeps the layer panel as wide as its longest layer name
 	layerChecks map[string]*widget.Check
 	layerCounts map[string]*canvas.Text
 	legends     map[string]*fyne.Container
@@ -243,6 +245,7 @@ func newGUI(a fyne.App, w fyne.Window) *gui {
 	g.mv.OnViewChange = func(render.Viewport) { g.updateScale() }
 
 	g.layerBox = container.NewVBox()
+	g.layerMinW = canvas.NewRectangle(color.Transparent)
 	g.attrHead = widget.NewLabelWithStyle(tr("属性"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	g.attrSub = widget.NewLabel(tr("在地图上点击要素查看其属性"))
 	g.attrSub.Wrapping = fyne.TextWrapWord
@@ -256,7 +259,7 @@ func newGUI(a fyne.App, w fyne.Window) *gui {
 
 	layersHead := widget.NewLabelWithStyle(tr("图层"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	left := container.NewBorder(container.NewVBox(layersHead, widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(container.NewPadded(g.layerBox)))
+		container.NewVScroll(container.NewPadded(container.NewStack(g.layerMinW, g.layerBox))))
 	right := container.NewBorder(container.NewVBox(g.attrHead, g.attrSub, widget.NewSeparator()), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(g.attrForm)))
 

@@ -26,7 +26,7 @@ func TestMenusAndShortcuts(t *testing.T) {
 		}
 		got = append(got, m.Label+":"+strings.Join(items, ","))
 	}
-	want := []string{"文件:打开…,导入 Shapefile…,导出成果包…,导出地图…,退出", "编辑:撤销,重做,选择,绘制区块,编辑顶点,移动,添加洞,添加部分,分割,合并,删除,1′网格吸附,吸附,拐点坐标输入…,拐点坐标表…,历史记录…", "视图:全图,放大,缩小,统计…,属性表", "校验:重新校验全部,规则设置…", "帮助:关于"}
+	want := []string{"文件:打开…,导入 Shapefile…,导出成果包…,导出地图…,退出", "编辑:撤销,重做,选择,绘制区块,编辑顶点,移动,添加洞,添加部分,分割,合并,删除,1′网格吸附,吸附,拐点坐标输入…,拐点坐标表…,历史记录…,设置…", "视图:全图,放大,缩小,统计…,属性表", "校验:重新校验全部,规则设置…", "帮助:关于"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("menus = %v, want %v", got, want)
 	}
@@ -73,6 +73,7 @@ func TestImportAddsLayerAndReports(t *testing.T) {
 	g.runImport("gbk_blocks", filepath.Join("testdata", "gbk_blocks", "blocks.shp"))
 	// The import runs on a goroutine; wait for its end, not for a time.
 	<-done
+	g.val.Wait() // the import starts a full validation
 	if g.msgLabel.Text != "已导入 1 个要素到 gbk_blocks" {
 		t.Fatalf("status after import = %q", g.msgLabel.Text)
 	}
@@ -124,6 +125,7 @@ func TestReadOnlyTitleAndDisabledUndo(t *testing.T) {
 	t.Cleanup(func() { doc.Close() })
 	g.doc = nil // closed above; setDocument must not close it again
 	g.setDocument(doc)
+	g.val.Wait()
 	if !strings.HasSuffix(g.win.Title(), "[只读]") {
 		t.Errorf("title %q lacks 只读", g.win.Title())
 	}

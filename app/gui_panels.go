@@ -71,7 +71,29 @@ func (g *gui) buildLayerPanel() {
 		}
 	}
 	g.layerBox.Objects = objs
+	g.layerMinW.SetMinSize(fyne.NewSize(layerPanelWidth(g.doc.Layers(), g.layerName), 0))
 	g.layerBox.Refresh()
+}
+
+// maxLayerPanelWidth bounds the layer panel's minimum width so that the map keeps most of a
+// small window.
+const maxLayerPanelWidth = 380
+
+// layerPanelWidth is the width a layer row needs to show its whole name: the check box, the
+// swatch, the name and the count (as layerRow lays them out), for the longest name.
+func layerPanelWidth(layers []*document.Layer, name func(plan.LayerDef) string) float32 {
+	pad := theme.Padding()
+	inner := theme.InnerPadding()
+	var text float32
+	for _, l := range layers {
+		if w := fyne.MeasureText(name(l.Def), theme.TextSize(), fyne.TextStyle{}).Width; w > text {
+			text = w
+		}
+	}
+	check := widget.NewCheck("", nil).MinSize().Width
+	count := fyne.MeasureText("00000", theme.TextSize()-1, fyne.TextStyle{}).Width + 2*pad
+	w := check + 20 + pad + (text + 2*inner) + count + 4*pad // 20: the swatch; the outer padding
+	return float32(math.Min(float64(w), maxLayerPanelWidth))
 }
 
 func spacer(w float32) fyne.CanvasObject {

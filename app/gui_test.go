@@ -56,7 +56,12 @@ func testGUI(t *testing.T) (*gui, fyne.Window) {
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	g := newGUI(a, w)
+	g.val.syncRuns = true
 	g.setDocument(doc)
+	// No validation run outlives the test (this cleanup runs before doc.Close), and the first
+	// one, which updates the panel from its goroutine under the test driver, is over.
+	t.Cleanup(func() { g.val.cancelRun(); g.val.Wait() })
+	g.val.Wait()
 	w.Resize(fyne.NewSize(1200, 800))
 	w.Canvas().Capture() // lay out; the map learns its size and renders
 	g.mv.Wait()

@@ -92,6 +92,14 @@ type valPanel struct {
 	timer           *time.Timer
 	fullGen         uint64 // gen when the running full validation started; 0 when none runs
 	editsDuringFull bool
+	// pending counts the full run and the scheduled re-check not yet finished (see Wait).
+	pending sync.WaitGroup
+
+	// syncRuns validates on the calling goroutine: a full run at once, a re-check at once
+	// instead of after recheckDelay on a timer's. A test hook: the test driver runs fyne.Do on
+	// the caller's goroutine, so GUI tests that edit or import and then look at the window would
+	// race the run's widget updates.
+	syncRuns bool
 
 	// Test hooks, called on the UI goroutine.
 	afterUpdate func()
@@ -238,13 +246,36 @@ func (p *valPanel) scheduleRecheck() {
 		p.cancel()
 		p.cancel = nil
 	}
-	if p.timer != nil {
-		p.timer.Stop()
-	}
+	p.stopTimerLocked()
 	gen := p.gen
 	doc := p.doc
-	p.timer = time.AfterFunc(recheckDelay, func() { p.recheck(doc, gen) })
+	if p.syncRuns {
+		p.mu.Unlock()
+		p.recheck(doc, gen)
+		p.mu.Lock() // for the deferred Unlock
+		return
+	}
+	p.pending.Add(1)
+	p.timer = time.AfterFunc(recheckDelay, func() {
+		defer p.pending.Done()
+		p.recheck(doc, gen)
+	})
 }
+
+// stopTimerLocked stops the scheduled re-check; one that was stopped before it fired will never
+// call Done itself. Called with p.mu held.
+func (p *valPanel) stopTimerLocked() {
+	if p.timer != nil && p.timer.Stop() {
+		p.pending.Done()
+	}
+	p.timer = nil
+}
+
+// Wait blocks until the full validation and the re-check in flight or scheduled have finished,
+// like mapview.Wait. Their widget updates go through fyne.Do, which the test driver runs on
+// their goroutine, so after Wait a test may touch the panel without racing them; in the real
+// app the updates may still be queued for the UI goroutine.
+func (p *valPanel) Wait() { p.pending.Wait() }
 
 func (p *valPanel) recheck(doc *document.Document, gen uint64) {
 	p.mu.Lock()
@@ -280,9 +311,7 @@ func (p *valPanel) runFull() {
 	if p.cancel != nil {
 		p.cancel()
 	}
-	if p.timer != nil {
-		p.timer.Stop()
-	}
+	p.stopTimerLocked()
 	p.gen++
 	gen := p.gen
 	p.fullGen = gen
@@ -299,7 +328,9 @@ func (p *valPanel) runFull() {
 	p.progBar.SetValue(0)
 	p.progBox.Show()
 	p.summary.SetText(tr("正在校验…"))
-	go func() {
+	p.pending.Add(1)
+	run := func() {
+		defer p.pending.Done()
 		defer cancel()
 		lastPct := -1
 		fs, err := doc.Validate(ctx, func(done, total int) {
@@ -353,7 +384,12 @@ func (p *valPanel) runFull() {
 			}
 			p.setFindings(doc, fs, ex)
 		})
-	}()
+	}
+	if p.syncRuns {
+		run()
+		return
+	}
+	go run()
 }
 
 // cancelRun stops the validation in flight.
@@ -363,9 +399,7 @@ func (p *valPanel) cancelRun() {
 	if p.cancel != nil {
 		p.cancel()
 	}
-	if p.timer != nil {
-		p.timer.Stop()
-	}
+	p.stopTimerLocked()
 }
 
 // setFindings shows a new result; the selected finding stays selected when it is still there.

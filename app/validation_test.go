@@ -74,9 +74,11 @@ func valGUI(t *testing.T) (*gui, *document.Document, chan struct{}) {
 	updated := make(chan struct{}, 64)
 	g.val.afterUpdate = func() { updated <- struct{}{} }
 	g.setDocument(doc)
+	t.Cleanup(func() { g.val.cancelRun(); g.val.Wait() }) // before doc.Close: no run outlives the test
 	// The first run updates widgets from its goroutine (the test driver runs fyne.Do there):
 	// lay the window out only once it has finished.
 	waitUpdate(t, updated)
+	g.val.Wait()
 	w.Resize(fyne.NewSize(1400, 900))
 	w.Canvas().Capture()
 	return g, doc, updated

@@ -103,6 +103,8 @@ type MapView struct {
 	overlay   []orb.Geometry // the app's overlay (findings); the tool's is added to it
 	pressed   bool
 	toolDrag  bool // the current drag belongs to the tool
+	panDrag   bool // the current press pans whatever the tool: middle button, or Space held
+	spaceHeld bool // Space is down while the map has the keyboard (pan as in QGIS/ArcGIS)
 
 	firstOnce  sync.Once
 	firstDrawn chan struct{}
@@ -412,6 +414,13 @@ func (mv *MapView) sendTool(e ToolEvent) bool {
 // Tapped selects the feature under the pointer (or gives the tap to the tool).
 func (mv *MapView) Tapped(ev *fyne.PointEvent) {
 	mv.focus()
+	mv.mu.Lock()
+	pan := mv.panDrag || mv.spaceHeld
+	mv.panDrag = false
+	mv.mu.Unlock()
+	if pan {
+		return // a Space-click without a drag is a pan of nothing, not a vertex
+	}
 	if mv.sendTool(mv.toolEvent(Click, ev.Position, ButtonPrimary, 0)) {
 		return
 	}
@@ -472,6 +481,9 @@ func (mv *MapView) DragEnd() {
 	mv.mu.Lock()
 	toolDrag := mv.toolDrag
 	mv.toolDrag = false
+	if !mv.pressed {
+		mv.panDrag = false
+	}
 	mv.mu.Unlock()
 	if toolDrag {
 		return
@@ -480,30 +492,43 @@ func (mv *MapView) DragEnd() {
 }
 
 // MouseDown gives the press to the tool; if the tool takes it, the drag that may follow is
-// the tool's too.
+// the tool's too. A middle-button press, or any press while Space is held, is the map's: the
+// drag that follows pans even while a tool is drawing (Fyne 2.7 sends Dragged for every button
+// but the secondary one).
 func (mv *MapView) MouseDown(ev *desktop.MouseEvent) {
-	b := ButtonPrimary
-	if ev.Button == desktop.MouseButtonSecondary {
-		b = ButtonSecondary
-	}
 	mv.focus()
-	used := mv.sendTool(mv.toolEvent(Press, ev.Position, b, ev.Modifier))
 	mv.mu.Lock()
+	pan := ev.Button == desktop.MouseButtonTertiary || mv.spaceHeld
 	mv.pressed = true
+	mv.panDrag = pan
+	mv.mu.Unlock()
+	used := false
+	if !pan {
+		used = mv.sendTool(mv.toolEvent(Press, ev.Position, toolButton(ev.Button), ev.Modifier))
+	}
+	mv.mu.Lock()
 	mv.toolDrag = used
 	mv.mu.Unlock()
 }
 
-// MouseUp gives the release to the tool.
-func (mv *MapView) MouseUp(ev *desktop.MouseEvent) {
-	b := ButtonPrimary
-	if ev.Button == desktop.MouseButtonSecondary {
-		b = ButtonSecondary
+// toolButton maps a desktop button to a ToolEvent button.
+func toolButton(b desktop.MouseButton) int {
+	if b == desktop.MouseButtonSecondary {
+		return ButtonSecondary
 	}
+	return ButtonPrimary
+}
+
+// MouseUp gives the release to the tool, unless the press was a pan.
+func (mv *MapView) MouseUp(ev *desktop.MouseEvent) {
 	mv.mu.Lock()
 	mv.pressed = false
+	pan := mv.panDrag
 	mv.mu.Unlock()
-	mv.sendTool(mv.toolEvent(Release, ev.Position, b, ev.Modifier))
+	if pan || ev.Button == desktop.MouseButtonTertiary {
+		return
+	}
+	mv.sendTool(mv.toolEvent(Release, ev.Position, toolButton(ev.Button), ev.Modifier))
 }
 
 // MouseIn is part of desktop.Hoverable.
@@ -532,17 +557,54 @@ func (mv *MapView) focus() {
 	}
 }
 
+// Focus gives the map the keyboard (called when a tool is chosen from the toolbar or a
+// shortcut, so that Esc, Enter and Backspace reach the tool without a click on the map first).
+func (mv *MapView) Focus() { mv.focus() }
+
 // FocusGained is part of fyne.Focusable.
 func (mv *MapView) FocusGained() {}
 
-// FocusLost is part of fyne.Focusable.
-func (mv *MapView) FocusLost() {}
+// FocusLost is part of fyne.Focusable; a Space released elsewhere must not leave panning on.
+func (mv *MapView) FocusLost() {
+	mv.mu.Lock()
+	mv.spaceHeld = false
+	mv.mu.Unlock()
+}
 
 // TypedRune is part of fyne.Focusable; characters are not map commands.
 func (mv *MapView) TypedRune(rune) {}
 
-// TypedKey gives keys to the tool (Escape, Enter, Delete while digitising).
+// KeyDown is part of desktop.Keyable: holding Space makes a primary drag pan.
+func (mv *MapView) KeyDown(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeySpace {
+		mv.mu.Lock()
+		mv.spaceHeld = true
+		mv.mu.Unlock()
+	}
+}
+
+// KeyUp is part of desktop.Keyable.
+func (mv *MapView) KeyUp(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeySpace {
+		mv.mu.Lock()
+		mv.spaceHeld = false
+		mv.mu.Unlock()
+	}
+}
+
+// Panning says whether a primary drag would pan now whatever the tool (Space held).
+func (mv *MapView) Panning() bool {
+	mv.mu.Lock()
+	defer mv.mu.Unlock()
+	return mv.spaceHeld
+}
+
+// TypedKey gives keys to the tool (Escape, Enter, Delete while digitising). Space belongs to
+// panning (KeyDown/KeyUp).
 func (mv *MapView) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeySpace {
+		return
+	}
 	mv.mu.Lock()
 	t := mv.tool
 	mv.mu.Unlock()

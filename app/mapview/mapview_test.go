@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"github.com/paulmach/orb"
 
@@ -212,5 +213,79 @@ func TestToolGetsMapCoordinatesAndOverlay(t *testing.T) {
 	}
 	if c := fyne.CurrentApp().Driver().CanvasForObject(mv); c == nil || c.Focused() != mv {
 		t.Error("tap did not focus the map")
+	}
+}
+
+// grabTool takes every press and drag, as the drawing tools do.
+type grabTool struct{ presses, moves int }
+
+func (g *grabTool) Handle(e ToolEvent) bool {
+	switch e.Kind {
+	case Press:
+		g.presses++
+	case Move:
+		g.moves++
+	}
+	return true
+}
+
+func (g *grabTool) Overlay() []orb.Geometry { return nil }
+
+// dragWith presses button at from, drags by (dx, dy) and releases, as the desktop driver does.
+func dragWith(mv *MapView, b desktop.MouseButton, from fyne.Position, dx, dy float32) {
+	down := &desktop.MouseEvent{Button: b}
+	down.Position = from
+	mv.MouseDown(down)
+	ev := &fyne.DragEvent{Dragged: fyne.NewDelta(dx, dy)}
+	ev.Position = from.Add(fyne.NewPos(dx, dy))
+	mv.Dragged(ev)
+	up := &desktop.MouseEvent{Button: b}
+	up.Position = ev.Position
+	mv.MouseUp(up)
+	mv.DragEnd()
+	mv.Wait()
+}
+
+func TestPanWhileToolActive(t *testing.T) {
+	mv, _, _ := newTestMap(t)
+	tl := &grabTool{}
+	mv.SetTool(tl)
+	from := fyne.NewPos(200, 150)
+
+	// A primary drag belongs to the tool: the view stays.
+	before := mv.Viewport()
+	dragWith(mv, desktop.MouseButtonPrimary, from, 40, 10)
+	if tl.presses != 1 || tl.moves == 0 {
+		t.Fatalf("primary drag: tool got %d presses, %d moves; want 1 and some", tl.presses, tl.moves)
+	}
+	if v := mv.Viewport(); v.CenterX != before.CenterX || v.CenterY != before.CenterY {
+		t.Fatalf("primary drag with a tool panned the map")
+	}
+
+	// The middle button pans, and the tool sees no press.
+	lon, lat := before.ToMap(200, 150)
+	dragWith(mv, desktop.MouseButtonTertiary, from, 50, -20)
+	if tl.presses != 1 {
+		t.Errorf("middle press reached the tool (%d presses)", tl.presses)
+	}
+	if x, y := mv.Viewport().ToScreen(lon, lat); math.Abs(x-250) > 1e-6 || math.Abs(y-130) > 1e-6 {
+		t.Errorf("middle drag: point at (%g,%g), want (250,130)", x, y)
+	}
+
+	// Holding Space makes a primary drag pan; releasing it gives drags back to the tool.
+	mid := mv.Viewport()
+	mv.KeyDown(&fyne.KeyEvent{Name: fyne.KeySpace})
+	mv.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	dragWith(mv, desktop.MouseButtonPrimary, from, -30, 0)
+	if tl.presses != 1 {
+		t.Errorf("Space+drag reached the tool (%d presses)", tl.presses)
+	}
+	if d := mv.Viewport(); d.CenterX == mid.CenterX && d.CenterY == mid.CenterY {
+		t.Error("Space+drag did not pan")
+	}
+	mv.KeyUp(&fyne.KeyEvent{Name: fyne.KeySpace})
+	dragWith(mv, desktop.MouseButtonPrimary, from, 10, 10)
+	if tl.presses != 2 {
+		t.Errorf("after Space was released the tool got %d presses, want 2", tl.presses)
 	}
 }

@@ -28,6 +28,9 @@ func (mv *MapView) SetCursor(name string) {
 
 // Cursor is part of desktop.Cursorable.
 func (mv *MapView) Cursor() desktop.Cursor {
+	if mv.Panning() {
+		return desktop.PointerCursor // the hand: a drag pans
+	}
 	if c, ok := cursors.Load(mv); ok {
 		return c.(desktop.StandardCursor)
 	}
