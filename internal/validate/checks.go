@@ -180,6 +180,7 @@ func (w *worker) checkAttrs(ft *feat, out *[]Finding) {
 		*out = append(*out, e.newFinding("R11", "attr", r.sev("R11"), []*feat{ft}, ft.f.Geometry, float64(len(missing)), 0, "",
 			fmt.Sprintf("%s 缺少必填属性：%s", e.label(ft), strings.Join(missing, "、"))))
 	}
+	e.checkValues(ft, def, out)
 	if !ft.valid {
 		return
 	}
@@ -201,6 +202,33 @@ func (w *worker) checkAttrs(ft *feat, out *[]Finding) {
 	if math.Abs(mj-computed) > r.AreaTolerance+1e-9 {
 		*out = append(*out, e.newFinding("R11", "mj", r.sev("R11"), []*feat{ft}, ft.f.Geometry, mj, computed, "km²",
 			fmt.Sprintf("%s 面积 MJ %.4f 平方千米与计算面积 %.4f 平方千米不符", e.label(ft), mj, computed)))
+	}
+}
+
+// checkValues warns about block attribute values the database standard would not take: a
+// mineral missing from the mineral catalog (a typo, or a name the receiving office does not
+// code) and a mineral code that disagrees with the name. Block codes are not checked for form:
+// their template is the project's choice.
+func (e *Engine) checkValues(ft *feat, def plan.LayerDef, out *[]Finding) {
+	if def.Role != plan.RoleBlock {
+		return
+	}
+	var bad []string
+	if kz := strings.TrimSpace(ft.f.Attrs.String("KZ")); kz != "" {
+		for _, m := range minerals(kz) {
+			cm, ok := e.cat.Mineral(m)
+			if !ok {
+				bad = append(bad, fmt.Sprintf("矿种「%s」不在矿种目录中", m))
+				continue
+			}
+			if code := strings.TrimSpace(ft.f.Attrs.String("KZDM")); code != "" && len(minerals(kz)) == 1 && code != cm.Code {
+				bad = append(bad, fmt.Sprintf("矿种代码 %s 与矿种「%s」(%s) 不符", code, m, cm.Code))
+			}
+		}
+	}
+	if len(bad) > 0 {
+		*out = append(*out, e.newFinding("R11", "values", Warning, []*feat{ft}, ft.f.Geometry, float64(len(bad)), 0, "",
+			fmt.Sprintf("%s 属性值不规范：%s", e.label(ft), strings.Join(bad, "；"))))
 	}
 }
 

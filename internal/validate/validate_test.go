@@ -435,3 +435,20 @@ func TestR01BrokenGeometriesNeverCrash(t *testing.T) {
 		t.Fatalf("invalid blocks entered overlap rules: %d", n)
 	}
 }
+
+func TestR11MineralValues(t *testing.T) {
+	fs := run(t, map[string][]plan.Feature{"kanchqk": {
+		block(1, "T1", "蛋糕", rect(84, 44, 84.01, 44.01)),
+		block(2, "T2", "铜", rect(84.1, 44, 84.11, 44.01), "KZDM", "4001"),
+		block(3, "T3", "铜", rect(84.2, 44, 84.21, 44.01), "KZDM", "3001"),
+	}}, DefaultRules(plan.LevelProvince))
+	got := map[string]string{}
+	for _, f := range only(fs, "R11") {
+		if strings.HasPrefix(f.Key, "R11/values") {
+			got[f.Codes[0]] = f.Message
+		}
+	}
+	if !strings.Contains(got["T1"], "蛋糕") || !strings.Contains(got["T2"], "4001") || got["T3"] != "" || len(got) != 2 {
+		t.Fatalf("mineral value findings: %v", got)
+	}
+}
