@@ -135,6 +135,10 @@ func cmdNew(args []string) int {
 		fail("new", "--level %q: 应为 省级、地级 或 县级", *level)
 		return exitUsage
 	}
+	if len(*code) != 6 || strings.Trim(*code, "0123456789") != "" {
+		fail("new", "--region-code %q: 应为 6 位 GB/T 2260 行政区代码，如 650000", *code)
+		return exitUsage
+	}
 	d, err := document.Create(pos[0], plan.Meta{Region: *region, RegionCode: *code, Level: *level, Period: "2021-2025", BaseYear: 2020})
 	if err != nil {
 		fail("new", "%v", err)

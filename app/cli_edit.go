@@ -13,12 +13,14 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"kuanggui/internal/crs"
+	"kuanggui/internal/document"
 	"kuanggui/internal/edit"
 	"kuanggui/internal/plan"
 )
 
 func init() {
-	commands["edit"] = command{"edit P.gpkg LAYER (--add FILE.geojson | --wkt WKT) [--set FIELD=VALUE ...] | --delete QKBH", "新增或删除区块 (add or delete a block)", cmdEdit}
+	commands["edit"] = command{"edit P.gpkg LAYER (--add FILE.geojson | --wkt WKT | --update QKBH | --fid N) [--set FIELD=VALUE ...] | --delete QKBH",
+		"新增、修改属性或删除区块 (add a block, set attributes of one, delete one)", cmdEdit}
 	commands["undo"] = command{"undo P.gpkg", "撤销最近一步编辑", func(a []string) int { return cmdStep("undo", a) }}
 	commands["redo"] = command{"redo P.gpkg", "重做被撤销的一步", func(a []string) int { return cmdStep("redo", a) }}
 	commands["points"] = command{"points P.gpkg LAYER QKBH [--zone N [--no-prefix] | --dms]", "输出区块拐点坐标表", cmdPoints}
@@ -35,6 +37,9 @@ func cmdEdit(args []string) int {
 	add := fs.String("add", "", "GeoJSON file with the new block's polygon (EPSG:4490)")
 	wktText := fs.String("wkt", "", "the new block's polygon as WKT (EPSG:4490)")
 	del := fs.String("delete", "", "QKBH of the block to delete")
+	update := fs.String("update", "", "QKBH of the block whose attributes --set changes")
+	fid := fs.Int64("fid", 0, "feature id of the block to change (--set) or, with --delete-fid, delete; for blocks without a QKBH")
+	delFID := fs.Bool("delete-fid", false, "delete the block given by --fid")
 	var sets multiFlag
 	fs.Var(&sets, "set", "FIELD=VALUE, repeatable")
 	pos, ok := parseArgs("edit", fs, args, 2, 2)
@@ -42,13 +47,16 @@ func cmdEdit(args []string) int {
 		return exitUsage
 	}
 	actions := 0
-	for _, s := range []string{*add, *wktText, *del} {
+	for _, s := range []string{*add, *wktText, *del, *update} {
 		if s != "" {
 			actions++
 		}
 	}
+	if *fid != 0 {
+		actions++
+	}
 	if actions != 1 {
-		fail("edit", "give exactly one of --add, --wkt, --delete\n用法: kuanggui %s", commands["edit"].usage)
+		fail("edit", "give exactly one of --add, --wkt, --update, --fid, --delete\n用法: kuanggui %s", commands["edit"].usage)
 		return exitUsage
 	}
 	d, ok := openDoc("edit", pos[0], false)
@@ -73,6 +81,9 @@ func cmdEdit(args []string) int {
 		}
 		fmt.Printf("已删除 %d 个区块 (%s)\n", len(matches), *del)
 		return exitOK
+	}
+	if *update != "" || *fid != 0 {
+		return editExisting(d, pos[0], layer, *update, *fid, *delFID, sets)
 	}
 	var geom orb.MultiPolygon
 	var props map[string]any
@@ -292,9 +303,16 @@ func cmdPoints(args []string) int {
 		fail("points", "区块 %s 没有几何图形", pos[2])
 		return exitUsage
 	}
+	if *dms && (*zone != 0 || *noPrefix) {
+		fail("points", "--dms 与 --zone/--no-prefix 不能同时使用")
+		return exitUsage
+	}
 	z := *zone
+	centre := f.Geometry.Bound().Center().X()
 	if z == 0 {
-		z = crs.ZoneOf(f.Geometry.Bound().Center().X())
+		z = crs.ZoneOf(centre)
+	} else if own := crs.ZoneOf(centre); own != z {
+		fmt.Fprintf(os.Stderr, "kuanggui points: 注意：区块 %s 位于第 %d 带，按第 %d 带计算的坐标变形较大\n", pos[2], own, z)
 	}
 	pts, err := crs.TurningPoints(f.Geometry, z, !*noPrefix)
 	if err != nil {
@@ -302,5 +320,82 @@ func cmdPoints(args []string) int {
 		return exitUsage
 	}
 	fmt.Print(crs.FormatTurningPoints(pts, *dms))
+	return exitOK
+}
+
+// editExisting sets attributes of one block, or deletes it by feature id, as one undoable step.
+func editExisting(d *document.Document, path string, layer *document.Layer, code string, fid int64, del bool, sets []string) int {
+	table := layer.Def.Table
+	var f plan.Feature
+	if code != "" {
+		matches := d.FindByCode(table, code)
+		switch len(matches) {
+		case 0:
+			fail("edit", "%s: 图层 %s 中没有编号为 %s 的区块", path, table, code)
+			return exitUsage
+		case 1:
+			f = matches[0]
+		default:
+			fail("edit", "%s: 图层 %s 中有 %d 个区块编号为 %s；用 --fid 指定其一 (see `kuanggui validate`, R11)", path, table, len(matches), code)
+			return exitUsage
+		}
+	} else {
+		var ok bool
+		if f, ok = d.Feature(table, fid); !ok {
+			fail("edit", "%s: 图层 %s 中没有要素 %d", path, table, fid)
+			return exitUsage
+		}
+	}
+	if del {
+		if err := d.Apply(edit.Delete(fmt.Sprintf("删除区块 #%d", f.ID), table, f)); err != nil {
+			fail("edit", "%v", err)
+			return exitUsage
+		}
+		fmt.Printf("已删除要素 #%d\n", f.ID)
+		return exitOK
+	}
+	if len(sets) == 0 {
+		fail("edit", "没有要修改的属性：用 --set FIELD=VALUE")
+		return exitUsage
+	}
+	after := f.Clone()
+	if after.Attrs == nil {
+		after.Attrs = plan.Attrs{}
+	}
+	for _, s := range sets {
+		name, value, found := strings.Cut(s, "=")
+		if !found {
+			fail("edit", "--set %q: 应为 FIELD=VALUE", s)
+			return exitUsage
+		}
+		fd, ok := layer.Def.Field(name)
+		if !ok {
+			fail("edit", "--set %s: 图层 %s 没有字段 %s", s, table, name)
+			return exitUsage
+		}
+		if fd.Computed {
+			fail("edit", "--set %s: %s 由图形计算，不能手填", s, fd.Label)
+			return exitUsage
+		}
+		v, err := fieldValue(fd, value)
+		if err != nil {
+			fail("edit", "--set %s: %v", s, err)
+			return exitUsage
+		}
+		if fd.Name == "QKBH" && v != nil {
+			for _, other := range d.FindByCode(table, value) {
+				if other.ID != f.ID {
+					fail("edit", "区块编号 %s 已存在于图层 %s，编号必须唯一", value, table)
+					return exitUsage
+				}
+			}
+		}
+		after.Attrs[fd.Name] = v
+	}
+	if err := d.Apply(edit.Update("修改属性", table, f, after)); err != nil {
+		fail("edit", "%v", err)
+		return exitUsage
+	}
+	fmt.Printf("已修改要素 #%d 的 %d 个属性\n", f.ID, len(sets))
 	return exitOK
 }

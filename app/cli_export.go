@@ -93,6 +93,10 @@ func cmdStats(args []string) int {
 	}
 	defer d.Close()
 	tables := d.Stats()
+	if *asJSON && *asCSV {
+		fail("stats", "--json 与 --csv 只能选一个")
+		return exitUsage
+	}
 	switch {
 	case *asJSON:
 		return printJSON(tables)

@@ -396,3 +396,31 @@ func TestGDALGeoPackageEditable(t *testing.T) {
 		}
 	}
 }
+
+func TestEditAttributesOfAnExistingBlock(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "p.gpkg")
+	runCaptured(t, "new", p)
+	runCaptured(t, "edit", p, "kanchqk", "--wkt", "POLYGON((83 44.6,83.05 44.6,83.05 44.65,83 44.65,83 44.6))")
+	// A block imported without a code is reached by its feature id.
+	if out, code := runCaptured(t, "edit", p, "kanchqk", "--fid", "1", "--set", "QKBH=T652300009", "--set", "KZ=金"); code != 0 {
+		t.Fatalf("--fid --set: %s", out)
+	}
+	if out, code := runCaptured(t, "edit", p, "kanchqk", "--update", "T652300009", "--set", "QKMC=某金矿勘查区块"); code != 0 {
+		t.Fatalf("--update: %s", out)
+	}
+	if _, code := runCaptured(t, "edit", p, "kanchqk", "--update", "T652300009", "--set", "MJ=5"); code != exitUsage {
+		t.Error("MJ is computed and must not be typed in")
+	}
+	out, _ := runCaptured(t, "stats", p, "--json")
+	if !strings.Contains(out, `"key": "金"`) {
+		t.Fatalf("KZ not set: %s", out)
+	}
+	runCaptured(t, "undo", p) // the name
+	runCaptured(t, "undo", p) // code and mineral
+	if _, code := runCaptured(t, "edit", p, "kanchqk", "--update", "T652300009", "--set", "BZ=x"); code != exitUsage {
+		t.Error("after two undos the block must have no code again")
+	}
+	if _, code := runCaptured(t, "new", filepath.Join(t.TempDir(), "q.gpkg"), "--region-code", "abc"); code != exitUsage {
+		t.Error("a region code that is not six digits was accepted")
+	}
+}
