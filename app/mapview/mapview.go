@@ -524,6 +524,9 @@ func (mv *MapView) MouseUp(ev *desktop.MouseEvent) {
 	mv.mu.Lock()
 	mv.pressed = false
 	pan := mv.panDrag
+	if ev.Button == desktop.MouseButtonTertiary {
+		mv.panDrag = false // no tap follows a middle click to clear it
+	}
 	mv.mu.Unlock()
 	if pan || ev.Button == desktop.MouseButtonTertiary {
 		return

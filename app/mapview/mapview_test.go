@@ -217,7 +217,7 @@ func TestToolGetsMapCoordinatesAndOverlay(t *testing.T) {
 }
 
 // grabTool takes every press and drag, as the drawing tools do.
-type grabTool struct{ presses, moves int }
+type grabTool struct{ presses, moves, clicks int }
 
 func (g *grabTool) Handle(e ToolEvent) bool {
 	switch e.Kind {
@@ -225,6 +225,8 @@ func (g *grabTool) Handle(e ToolEvent) bool {
 		g.presses++
 	case Move:
 		g.moves++
+	case Click:
+		g.clicks++
 	}
 	return true
 }
@@ -287,5 +289,15 @@ func TestPanWhileToolActive(t *testing.T) {
 	dragWith(mv, desktop.MouseButtonPrimary, from, 10, 10)
 	if tl.presses != 2 {
 		t.Errorf("after Space was released the tool got %d presses, want 2", tl.presses)
+	}
+
+	// A middle click without a drag leaves the next tap to the tool.
+	mid2 := &desktop.MouseEvent{Button: desktop.MouseButtonTertiary}
+	mid2.Position = from
+	mv.MouseDown(mid2)
+	mv.MouseUp(mid2)
+	test.TapAt(mv, from)
+	if tl.clicks != 1 {
+		t.Errorf("a tap after a middle click gave the tool %d clicks, want 1", tl.clicks)
 	}
 }
