@@ -32,7 +32,7 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"new":    {"new P.gpkg [--level 省级|地级|县级] [--region-code 650000]", "创建空项目 (create an empty project)", cmdNew},
-		"import": {"import P.gpkg LAYER FILE.shp|FILE.zip [--member NAME] [--encoding E] [--srs EPSG:N] [--map SRC=DST ...]", "导入 Shapefile 并打印导入报告", cmdImport},
+		"import": {"import P.gpkg LAYER FILE.shp|FILE.zip [--member NAME] [--encoding E] [--srs EPSG:N] [--map SRC=DST ...] [--new-layer]", "导入 Shapefile 并打印导入报告", cmdImport},
 		"layers": {"layers P.gpkg [--json]", "列出图层与要素数", cmdLayers},
 		"open":   {"open P.gpkg [--screenshot OUT.png] [--read-only]", "打开编辑器窗口", cmdOpen},
 	}
@@ -159,6 +159,7 @@ func cmdImport(args []string) int {
 	var maps multiFlag
 	fs.Var(&maps, "map", "SRC=DST: read the file's field SRC as the layer's field DST (repeatable)")
 	member := fs.String("member", "", "which shapefile inside a .zip (its base name)")
+	newLayer := fs.Bool("new-layer", false, "LAYER is not in the catalog: create it as a reference layer")
 	pos, ok := parseArgs("import", fs, args, 3, 3)
 	if !ok {
 		return exitUsage
@@ -177,6 +178,16 @@ func cmdImport(args []string) int {
 		return exitUsage
 	}
 	defer d.Close()
+	if _, inCatalog := d.Catalog().Layer(pos[1]); !inCatalog && !*newLayer {
+		if _, exists := d.Layer(pos[1]); !exists {
+			var names []string
+			for _, l := range d.Catalog().Layers {
+				names = append(names, l.Table)
+			}
+			fail("import", "图层 %q 不在图层目录中（%s）；要新建参考图层请加 --new-layer", pos[1], strings.Join(names, " "))
+			return exitUsage
+		}
+	}
 	ctx, cancel := interruptible()
 	defer cancel()
 	rep, err := d.Import(ctx, pos[1], pos[2], document.ImportOptions{Encoding: *enc, SRS: *srs, Rename: rename, Member: *member}, nil)

@@ -71,6 +71,9 @@ func cmdExport(args []string) int {
 	for _, f := range res.Files {
 		fmt.Println("  " + f)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(os.Stderr, "kuanggui export: 注意："+w)
+	}
 	if os.Getenv("KUANGGUI_TIMING") != "" {
 		for _, p := range res.Phases {
 			fmt.Fprintf(os.Stderr, "kuanggui: export %s %.3f s\n", p.Name, p.Took.Seconds())

@@ -424,3 +424,18 @@ func TestEditAttributesOfAnExistingBlock(t *testing.T) {
 		t.Error("a region code that is not six digits was accepted")
 	}
 }
+
+func TestImportIntoAMistypedLayerIsRefused(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "p.gpkg")
+	runCaptured(t, "new", p)
+	shp := "../sampledata/plan/stbhhx.shp"
+	if _, code := runCaptured(t, "import", p, "kanchkq", shp); code != exitUsage {
+		t.Fatal("a layer name not in the catalog was taken without --new-layer")
+	}
+	if _, code := runCaptured(t, "import", p, "stbhhx", shp, "--map", "MC=NOPE"); code != exitUsage {
+		t.Fatal("--map onto a field the layer lacks was accepted")
+	}
+	if out, code := runCaptured(t, "import", p, "redline2", shp, "--new-layer"); code != 0 || !strings.Contains(out, "new-layer") {
+		t.Fatalf("--new-layer: %d %s", code, out)
+	}
+}

@@ -49,6 +49,8 @@ type ExportResult struct {
 	Forced   bool
 	// Phases says how long each part took (validate, shapefiles, points, stats, report, package).
 	Phases []Phase
+	// Warnings are things the planner should know about what was written.
+	Warnings []string
 }
 
 // Phase is one timed part of an export.
@@ -126,6 +128,9 @@ func (d *Document) Export(ctx context.Context, outDir string, opt ExportOptions,
 	}
 
 	snap := d.Snapshot()
+	if opt.CRS.Zone != 0 {
+		res.Warnings = append(res.Warnings, outsideZone(snap, layers, opt.CRS.Zone)...)
+	}
 	total := len(layers) + 3
 	step := func(i int) {
 		if progress != nil {
@@ -397,6 +402,25 @@ func submissionFields(cat *plan.Catalog, def plan.LayerDef) []plan.Field {
 	for _, f := range def.Fields {
 		if _, inCatalog := cdef.Field(f.Name); inCatalog {
 			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// outsideZone warns when blocks lie outside the 3° zone the export projects into: their plane
+// coordinates are distorted, and the receiving office expects each block in its own zone.
+func outsideZone(snap map[string][]plan.Feature, layers []string, zone int) []string {
+	var out []string
+	for _, t := range layers {
+		n := 0
+		for _, f := range snap[t] {
+			if len(f.Geometry) > 0 && crs.ZoneOf(f.Geometry.Bound().Center().X()) != zone {
+				n++
+			}
+		}
+		if n > 0 {
+			out = append(out, fmt.Sprintf("图层 %s 有 %d 个区块不在第 %d 带内（中央经线 %g°E），其平面坐标变形较大；可按带分别导出 (%d blocks outside zone %d)",
+				t, n, zone, crs.CentralMeridian(zone), n, zone))
 		}
 	}
 	return out

@@ -43,11 +43,22 @@ func (d *Document) Import(ctx context.Context, table, path string, opt ImportOpt
 		return rep, err
 	}
 	def, known := d.catalog.Layer(table)
+	if _, exists := d.Layer(table); !known && !exists {
+		rep.Problems = append(rep.Problems, shapefile.Problem{Kind: "new-layer",
+			Message: fmt.Sprintf("图层 %s 不在图层目录中，已新建为参考图层 (new reference layer)", table)})
+	}
 	if !known {
 		def = plan.LayerDef{Table: table, Name: table, NameEN: table, Role: plan.RoleReference, Group: "base",
 			Fields: rep.Fields, Style: plan.Style{Fill: "#95a5a622", Stroke: "#566573ff", StrokeWidth: 1}}
 	}
 	flagInvalid(features, rep)
+	if def, known := d.catalog.Layer(table); known {
+		for src, dst := range opt.Rename {
+			if _, ok := def.Field(dst); !ok {
+				return rep, fmt.Errorf("--map %s=%s: 图层 %s 没有字段 %s (the layer has no such field)", src, dst, table, dst)
+			}
+		}
+	}
 	if err := renameFields(opt.Rename, rep, features); err != nil {
 		return rep, err
 	}
