@@ -73,15 +73,26 @@ func chineseUI(getenv func(string) string) bool {
 // keys, which are the Chinese text — without logging a missing translation.
 func setupLanguage() error {
 	if chineseUI(os.Getenv) {
+		// Every panel keeps its own translation file (kuanggui, edit, panel); load all the
+		// Chinese ones, so the Chinese UI is chosen whatever the system locale is.
 		sub, err := fs.Sub(translations, "translations")
 		if err != nil {
 			return err
 		}
-		data, err := fs.ReadFile(sub, "kuanggui.zh_Hans.json")
+		names, err := fs.Glob(sub, "*.zh_Hans.json")
 		if err != nil {
 			return err
 		}
-		return lang.AddTranslationsForLocale(data, "zh-Hans")
+		for _, name := range names {
+			data, err := fs.ReadFile(sub, name)
+			if err != nil {
+				return err
+			}
+			if err := lang.AddTranslationsForLocale(data, "zh-Hans"); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	return lang.AddTranslationsFS(translations, "translations")
 }
