@@ -439,3 +439,26 @@ func TestImportIntoAMistypedLayerIsRefused(t *testing.T) {
 		t.Fatalf("--new-layer: %d %s", code, out)
 	}
 }
+
+// FuzzBlockGeoJSON feeds `edit --add` files: reading never panics, and what passes the block
+// check is a polygon inside China's extent.
+func FuzzBlockGeoJSON(f *testing.F) {
+	f.Add([]byte(`{"type":"Feature","properties":{"QKBH":"T1"},"geometry":{"type":"Polygon","coordinates":[[[84,44],[84.05,44],[84.05,44.05],[84,44]]]}}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[]}`))
+	f.Add([]byte(`{"type":"MultiPolygon","coordinates":[[[[84,44],[85,44],[85,45],[84,44]]],[]]}`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "b.geojson")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Skip()
+		}
+		mp, _, err := readGeoJSONPolygon(path)
+		if err != nil || checkBlockGeometry(mp) != nil {
+			return
+		}
+		b := mp.Bound()
+		if b.Min[0] < 73 || b.Max[0] > 136 || b.Min[1] < 3 || b.Max[1] > 54 {
+			t.Fatalf("accepted a block outside China: %v", b)
+		}
+	})
+}
