@@ -6,6 +6,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+
+	"github.com/paulmach/orb"
 
 	"kuanggui/internal/crs"
 	"kuanggui/internal/plan"
@@ -51,44 +54,15 @@ func (d *Document) Import(ctx context.Context, table, path string, opt ImportOpt
 		def = plan.LayerDef{Table: table, Name: table, NameEN: table, Role: plan.RoleReference, Group: "base",
 			Fields: rep.Fields, Style: plan.Style{Fill: "#95a5a622", Stroke: "#566573ff", StrokeWidth: 1}}
 	}
-	flagInvalid(features, rep)
-	if def, known := d.catalog.Layer(table); known {
-		for src, dst := range opt.Rename {
-			if _, ok := def.Field(dst); !ok {
-				return rep, fmt.Errorf("--map %s=%s: 图层 %s 没有字段 %s (the layer has no such field)", src, dst, table, dst)
-			}
-		}
-	}
-	if err := renameFields(opt.Rename, rep, features); err != nil {
-		return rep, err
-	}
-	features, extra := mapFields(def, rep.Fields, features)
-	d.mu.Lock()
-	l, exists := d.byTable[table]
-	d.mu.Unlock()
-	if !exists {
-		if err := d.store.CreateLayer(def); err != nil {
-			return rep, err
-		}
-	}
-	if known && len(extra) > 0 {
-		if err := d.store.AddFields(table, extra); err != nil {
-			return rep, err
-		}
-	}
-	total := len(features)
-	if err := d.store.InsertMany(table, features, func(done int) {
-		if progress != nil {
-			progress(done, total)
-		}
-	}); err != nil {
-		return rep, err
-	}
-	// Re-read so the in-memory layer holds exactly what the file holds, IDs included.
-	stored, fields, err := d.store.ReadLayer(table)
+	// The GEOS validity checks only read the geometries, so they run while the rows are
+	// written; their findings join the report before Import returns, whatever happens.
+	invalid := startValidity(features)
+	stored, fields, l, err := d.importRows(table, def, known, opt.Rename, rep, features, progress)
+	rep.Problems = append(rep.Problems, invalid()...)
 	if err != nil {
 		return rep, err
 	}
+	exists := l != nil
 	d.mu.Lock()
 	if !exists {
 		l = &Layer{Def: def}
@@ -107,6 +81,57 @@ func (d *Document) Import(ctx context.Context, table, path string, opt ImportOpt
 	d.check.mu.Unlock()
 	d.notify(Event{Kind: Imported, Tables: []string{table}})
 	return rep, nil
+}
+
+// importRows maps the file's fields onto the layer, creates the layer or adds the file's extra
+// fields to it, writes the features in one transaction and returns the layer's features and
+// fields as stored, with the in-memory layer (nil when the layer is new).
+func (d *Document) importRows(table string, def plan.LayerDef, known bool, rename map[string]string, rep *shapefile.Report, features []plan.Feature, progress func(done, total int)) ([]plan.Feature, []plan.Field, *Layer, error) {
+	if def, known := d.catalog.Layer(table); known {
+		for src, dst := range rename {
+			if _, ok := def.Field(dst); !ok {
+				return nil, nil, nil, fmt.Errorf("--map %s=%s: 图层 %s 没有字段 %s (the layer has no such field)", src, dst, table, dst)
+			}
+		}
+	}
+	if err := renameFields(rename, rep, features); err != nil {
+		return nil, nil, nil, err
+	}
+	features, extra := mapFields(def, rep.Fields, features)
+	d.mu.Lock()
+	l, exists := d.byTable[table]
+	d.mu.Unlock()
+	if !exists {
+		if err := d.store.CreateLayer(def); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if known && len(extra) > 0 {
+		if err := d.store.AddFields(table, extra); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	total := len(features)
+	if err := d.store.InsertMany(table, features, func(done int) {
+		if progress != nil {
+			progress(done, total)
+		}
+	}); err != nil {
+		return nil, nil, nil, err
+	}
+	// The in-memory layer must hold exactly what the file holds, IDs included. Into a new or
+	// empty layer that is what was just written, when no value is changed by storing it;
+	// otherwise the layer is read back.
+	stored, fields, same, err := d.store.AsStored(table, features)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !same {
+		if stored, fields, err = d.store.ReadLayer(table); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return stored, fields, l, nil
 }
 
 // sortLayers keeps catalog layers in catalog order, the others after them.
@@ -193,41 +218,63 @@ func coerce(v any, t plan.FieldType) any {
 	return v
 }
 
-// flagInvalid adds every invalid geometry to the report, with GEOS's reason and where: the
-// feature is kept as it is (validation flags it too), so nothing the file held is lost. The
-// checks run on every core, each worker with its own GEOS context.
-func flagInvalid(fs []plan.Feature, rep *shapefile.Report) {
-	problems := make([]*shapefile.Problem, len(fs))
-	workers := runtime.NumCPU()
+// startValidity checks every geometry with GEOS in the background, on every core (each worker
+// with its own GEOS context), and returns the function that waits for the problems found, in
+// record order: every invalid geometry with GEOS's reason and where. The feature is kept as it
+// is (validation flags it too), so nothing the file held is lost. What the checks read (record
+// number, block code, geometry) is taken now: the caller goes on to rename and store the
+// features.
+func startValidity(fs []plan.Feature) (wait func() []shapefile.Problem) {
+	type item struct {
+		record int
+		code   string
+		geom   orb.MultiPolygon
+	}
+	items := make([]item, len(fs))
+	for i, f := range fs {
+		items[i] = item{int(f.ID), f.Attrs.String("QKBH"), f.Geometry}
+	}
+	problems := make([]*shapefile.Problem, len(items))
+	// Workers take the next feature as they finish one: a county of 20,000 points next to one
+	// of 200 would leave a core idle under a fixed split.
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 0; w < runtime.NumCPU(); w++ {
 		wg.Add(1)
-		go func(w int) {
+		go func() {
 			defer wg.Done()
 			gc := topo.NewContext(topo.GridDegree)
-			for i := w; i < len(fs); i += workers {
-				f := fs[i]
-				if len(f.Geometry) == 0 {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(items) {
+					return
+				}
+				it := items[i]
+				if len(it.geom) == 0 {
 					continue
 				}
-				ok, reason, at := gc.Validity(f.Geometry)
+				ok, reason, at := gc.Validity(it.geom)
 				if ok {
 					continue
 				}
 				where := ""
-				if code := f.Attrs.String("QKBH"); code != "" {
-					where = code + " "
+				if it.code != "" {
+					where = it.code + " "
 				}
-				problems[i] = &shapefile.Problem{Record: int(f.ID), Kind: "invalid-geometry",
+				problems[i] = &shapefile.Problem{Record: it.record, Kind: "invalid-geometry",
 					Message: fmt.Sprintf("%s几何无效：%s，位置 %.6f, %.6f；已保留并标记 (invalid geometry kept and flagged)", where, reason, at.X(), at.Y())}
 			}
-		}(w)
+		}()
 	}
-	wg.Wait()
-	for _, p := range problems {
-		if p != nil {
-			rep.Problems = append(rep.Problems, *p)
+	return func() []shapefile.Problem {
+		wg.Wait()
+		var out []shapefile.Problem
+		for _, p := range problems {
+			if p != nil {
+				out = append(out, *p)
+			}
 		}
+		return out
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 )
 
 // GeoPackage binary geometry (spec §2.1.3): "GP", version 0, flags, srs_id, envelope, WKB.
@@ -42,44 +41,115 @@ func encodeGeometry(mp orb.MultiPolygon, srsID int32, asPolygon bool) ([]byte, e
 // encodeGeometryZM also serves tables declared with z = 1 or m = 1 (GDAL's POLYGON Z layers),
 // where every geometry must carry those ordinates: they are written as 0.
 func encodeGeometryZM(mp orb.MultiPolygon, srsID int32, asPolygon, z, m bool) ([]byte, error) {
+	blob, _, err := encodeGeometryBound(mp, srsID, asPolygon, z, m)
+	return blob, err
+}
+
+// encodeGeometryBound is encodeGeometryZM that also returns the envelope it wrote (the bound of
+// the exterior rings, as orb's MultiPolygon.Bound), so a bulk insert need not walk the points
+// again for the R-tree. The 2D blob is written in one pass over the points into a buffer of
+// the exact size: a bulk import spends most of its encoding time otherwise in bytes.Buffer and
+// the generic WKB encoder.
+func encodeGeometryBound(mp orb.MultiPolygon, srsID int32, asPolygon, z, m bool) ([]byte, orb.Bound, error) {
 	if isEmptyMP(mp) {
-		return nil, nil
+		return nil, orb.Bound{}, nil
 	}
-	var g orb.Geometry = mp
+	if asPolygon && len(mp) != 1 {
+		return nil, orb.Bound{}, fmt.Errorf("the layer holds single polygons, this feature has %d parts", len(mp))
+	}
+	b, ok := exteriorBound(mp)
+	if !ok {
+		return nil, orb.Bound{}, errors.New("geometry has a NaN or infinite coordinate")
+	}
+	hdr := gpHeaderLen + 32
+	if z || m {
+		var buf bytes.Buffer
+		buf.Grow(hdr + wkbSize(mp))
+		buf.Write(make([]byte, hdr))
+		writeWKBZM(&buf, mp, asPolygon, z, m)
+		out := buf.Bytes()
+		putGPHeader(out, srsID, b)
+		return out, b, nil
+	}
+	size := wkbSize(mp)
 	if asPolygon {
-		if len(mp) != 1 {
-			return nil, fmt.Errorf("the layer holds single polygons, this feature has %d parts", len(mp))
-		}
-		g = mp[0]
+		size -= 9 // no multi-polygon header
 	}
-	for _, p := range mp {
+	out := make([]byte, hdr+size)
+	putGPHeader(out, srsID, b)
+	le := binary.LittleEndian
+	w := out[hdr:]
+	poly := func(p orb.Polygon) {
+		w[0] = 1
+		le.PutUint32(w[1:], wkbPolygon)
+		le.PutUint32(w[5:], uint32(len(p)))
+		w = w[9:]
 		for _, r := range p {
+			le.PutUint32(w, uint32(len(r)))
+			w = w[4:]
 			for _, pt := range r {
-				if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0) {
-					return nil, errors.New("geometry has a NaN or infinite coordinate")
+				le.PutUint64(w, math.Float64bits(pt[0]))
+				le.PutUint64(w[8:], math.Float64bits(pt[1]))
+				w = w[16:]
+			}
+		}
+	}
+	if asPolygon {
+		poly(mp[0])
+	} else {
+		w[0] = 1
+		le.PutUint32(w[1:], wkbMultiPoly)
+		le.PutUint32(w[5:], uint32(len(mp)))
+		w = w[9:]
+		for _, p := range mp {
+			poly(p)
+		}
+	}
+	return out, b, nil
+}
+
+// putGPHeader writes the GP header with an XY envelope into the first 40 bytes of out.
+func putGPHeader(out []byte, srsID int32, b orb.Bound) {
+	out[0], out[1], out[2], out[3] = 'G', 'P', 0, flagLittle|flagEnvXY
+	binary.LittleEndian.PutUint32(out[4:], uint32(srsID))
+	for i, v := range []float64{b.Min[0], b.Max[0], b.Min[1], b.Max[1]} {
+		binary.LittleEndian.PutUint64(out[8+8*i:], math.Float64bits(v))
+	}
+}
+
+// exteriorBound is the bound of the exterior rings (what orb's MultiPolygon.Bound measures);
+// ok is false when any coordinate, of any ring, is NaN or infinite.
+func exteriorBound(mp orb.MultiPolygon) (b orb.Bound, ok bool) {
+	first := true
+	for _, p := range mp {
+		for j, r := range p {
+			for _, pt := range r {
+				x, y := pt[0], pt[1]
+				// x-x is 0 for a finite x and NaN for NaN or ±Inf: one test for both.
+				if x-x != 0 || y-y != 0 {
+					return orb.Bound{}, false
+				}
+				if j != 0 {
+					continue
+				}
+				if first {
+					b, first = orb.Bound{Min: pt, Max: pt}, false
+					continue
+				}
+				if x < b.Min[0] {
+					b.Min[0] = x
+				} else if x > b.Max[0] {
+					b.Max[0] = x
+				}
+				if y < b.Min[1] {
+					b.Min[1] = y
+				} else if y > b.Max[1] {
+					b.Max[1] = y
 				}
 			}
 		}
 	}
-	b := mp.Bound()
-	var buf bytes.Buffer
-	buf.Grow(gpHeaderLen + 32 + wkbSize(mp))
-	buf.Write([]byte{'G', 'P', 0, flagLittle | flagEnvXY})
-	var tmp [8]byte
-	binary.LittleEndian.PutUint32(tmp[:4], uint32(srsID))
-	buf.Write(tmp[:4])
-	for _, v := range []float64{b.Min[0], b.Max[0], b.Min[1], b.Max[1]} {
-		binary.LittleEndian.PutUint64(tmp[:], math.Float64bits(v))
-		buf.Write(tmp[:])
-	}
-	if z || m {
-		writeWKBZM(&buf, mp, asPolygon, z, m)
-		return buf.Bytes(), nil
-	}
-	if err := wkb.NewEncoder(&buf).SetByteOrder(binary.LittleEndian).Encode(g); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return b, true
 }
 
 // writeWKBZM writes little-endian ISO WKB with Z and/or M ordinates set to 0.

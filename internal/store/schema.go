@@ -250,6 +250,7 @@ type tableSchema struct {
 	srid       int
 	z, m       int // gpkg_geometry_columns: 0 prohibited, 1 mandatory, 2 optional
 	fields     []plan.Field
+	decls      []string // declared SQL type of each field, as written in the table
 	allCols    []string // every column but pk and geom, including ones the plan cannot hold
 }
 
@@ -320,6 +321,7 @@ func loadSchema(q queryer, table string) (*tableSchema, error) {
 			ts.allCols = append(ts.allCols, name)
 			if ft, w, ok := fieldType(typ); ok {
 				ts.fields = append(ts.fields, plan.Field{Name: name, Label: name, Type: ft, Width: w})
+				ts.decls = append(ts.decls, typ)
 			}
 		}
 	}

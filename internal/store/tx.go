@@ -142,9 +142,16 @@ func (tx *Tx) ensureApp() error {
 
 // rowValues returns geometry blob and attribute values in the order of ts.fields.
 func rowValues(ts *tableSchema, f *plan.Feature) ([]any, error) {
-	blob, err := encodeGeometryZM(f.Geometry, int32(ts.srid), strings.EqualFold(ts.geomType, "POLYGON"), ts.z == 1, ts.m == 1)
+	vals, _, err := rowValuesBound(ts, f)
+	return vals, err
+}
+
+// rowValuesBound is rowValues with the envelope written into the blob (orb.Bound{} for an
+// empty geometry, stored as NULL).
+func rowValuesBound(ts *tableSchema, f *plan.Feature) ([]any, orb.Bound, error) {
+	blob, bound, err := encodeGeometryBound(f.Geometry, int32(ts.srid), strings.EqualFold(ts.geomType, "POLYGON"), ts.z == 1, ts.m == 1)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", ts.name, featureName(f.ID), err)
+		return nil, bound, fmt.Errorf("%s %s: %w", ts.name, featureName(f.ID), err)
 	}
 	vals := make([]any, 0, len(ts.fields)+1)
 	if blob == nil {
@@ -160,7 +167,7 @@ func rowValues(ts *tableSchema, f *plan.Feature) ([]any, error) {
 		}
 		cv, err := toSQL(v)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s field %s: %w", ts.name, featureName(f.ID), fd.Name, err)
+			return nil, bound, fmt.Errorf("%s %s field %s: %w", ts.name, featureName(f.ID), fd.Name, err)
 		}
 		vals = append(vals, cv)
 	}
@@ -174,18 +181,18 @@ func rowValues(ts *tableSchema, f *plan.Feature) ([]any, error) {
 			if v, ok := lookupFold(f.Attrs, fd.Name); ok {
 				cv, err := toSQL(v)
 				if err != nil {
-					return nil, fmt.Errorf("%s %s field %s: %w", ts.name, featureName(f.ID), fd.Name, err)
+					return nil, bound, fmt.Errorf("%s %s field %s: %w", ts.name, featureName(f.ID), fd.Name, err)
 				}
 				vals[i+1] = cv
 			}
 		}
 		for k := range f.Attrs {
 			if !hasField(ts, k) {
-				return nil, fmt.Errorf("%s %s: layer has no field %q; add it with AddFields first", ts.name, featureName(f.ID), k)
+				return nil, bound, fmt.Errorf("%s %s: layer has no field %q; add it with AddFields first", ts.name, featureName(f.ID), k)
 			}
 		}
 	}
-	return vals, nil
+	return vals, bound, nil
 }
 
 func featureName(id int64) string {
@@ -654,7 +661,7 @@ func (s *Store) InsertMany(table string, fs []plan.Feature, progress func(done i
 		var withID *sql.Stmt
 		for i := range fs {
 			f := &fs[i]
-			vals, err := rowValues(ts, f)
+			vals, b, err := rowValuesBound(ts, f)
 			if err != nil {
 				return fmt.Errorf("feature %d of %d: %w", i+1, len(fs), err)
 			}
@@ -681,8 +688,7 @@ func (s *Store) InsertMany(table string, fs []plan.Feature, progress func(done i
 			if f.ID, err = res.LastInsertId(); err != nil {
 				return err
 			}
-			if !isEmptyMP(f.Geometry) {
-				b := f.Geometry.Bound()
+			if vals[0] != nil { // a blob: the geometry is not empty
 				tx.touch(ts.name, b, true)
 				if bulk != nil {
 					bulk = append(bulk, newRtreeEntry(f.ID, b))

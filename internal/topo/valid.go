@@ -24,6 +24,9 @@ var reasonsZH = []struct{ prefix, zh string }{
 	{"Ring is not closed", "环未闭合"},
 }
 
+// geosValid is what GEOSisValidReason returns for a valid geometry.
+const geosValid = "Valid Geometry"
+
 var whereRE = regexp.MustCompile(`\[\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)`)
 
 // Validity says whether mp is a valid polygonal geometry (OGC rules as GEOS checks them), and if
@@ -62,11 +65,11 @@ func (c *Context) Validity(mp orb.MultiPolygon) (ok bool, reason string, where o
 	defer g.Destroy()
 	var valid bool
 	var why string
+	// One GEOS pass: IsValidReason runs the whole check and names a valid geometry so; IsValid
+	// first would run the same check twice on every invalid feature (most of a dirty import).
 	err = guard("validity", func() error {
-		valid = g.g.IsValid()
-		if !valid {
-			why = g.g.IsValidReason()
-		}
+		why = g.g.IsValidReason()
+		valid = why == geosValid
 		return nil
 	})
 	if err != nil {
