@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -27,6 +28,7 @@ import (
 	"kuanggui/assets"
 	"kuanggui/internal/document"
 	"kuanggui/internal/render"
+	"kuanggui/internal/store"
 )
 
 // guiOptions are the command-line choices for the editor window.
@@ -76,6 +78,12 @@ func runGUI(path string, opt guiOptions) int {
 
 	t0 := time.Now()
 	doc, err := document.Open(path, document.OpenOptions{ReadOnly: opt.ReadOnly})
+	if errors.Is(err, store.ErrLocked) && !opt.ReadOnly {
+		// Another window or command is editing it: show it read-only rather than not at all;
+		// the title and banner say so and the editing tools stay off.
+		fmt.Fprintf(os.Stderr, "kuanggui: %s: %v\nkuanggui: 以只读方式打开 (opening read-only)\n", path, err)
+		doc, err = document.Open(path, document.OpenOptions{ReadOnly: true})
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kuanggui: %s: %v\n", path, err)
 		if _, serr := os.Stat(path); serr != nil && path == defaultProject {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 
 	"kuanggui/internal/document"
 	"kuanggui/internal/shapefile"
+	"kuanggui/internal/store"
 )
 
 // openDialog asks for a project file and opens it in place of the current one.
@@ -38,6 +40,14 @@ func (g *gui) openDialog() {
 
 func (g *gui) openPath(path string) {
 	doc, err := document.Open(path, document.OpenOptions{})
+	if errors.Is(err, store.ErrLocked) {
+		// Held by another window or command: show it, read-only, and say why.
+		if doc, err = document.Open(path, document.OpenOptions{ReadOnly: true}); err == nil {
+			g.setDocument(doc)
+			dialog.ShowInformation(tr("只读"), tr("此项目正被另一个窗口或命令编辑，已以只读方式打开。"), g.win)
+			return
+		}
+	}
 	if err != nil {
 		dialog.ShowError(err, g.win)
 		return
