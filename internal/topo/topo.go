@@ -313,7 +313,41 @@ func (c *Context) Merge(mps []orb.MultiPolygon) (orb.MultiPolygon, error) {
 		return nil, err
 	}
 	defer destroy(r)
-	return toOrb(r)
+	out, err := toOrb(r)
+	if err != nil {
+		return nil, err
+	}
+	return dropCollinear(out), nil
+}
+
+// dropCollinear removes vertices that lie on the straight line between their neighbours: the
+// union of a split block keeps the points where it was cut, which would otherwise reappear as
+// extra turning points of the merged block.
+func dropCollinear(mp orb.MultiPolygon) orb.MultiPolygon {
+	for i, p := range mp {
+		for j, r := range p {
+			if len(r) < 5 {
+				continue
+			}
+			pts := r[:len(r)-1] // open ring
+			var keep orb.Ring
+			for k := range pts {
+				a, b, c := pts[(k+len(pts)-1)%len(pts)], pts[k], pts[(k+1)%len(pts)]
+				cross := (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
+				scale := math.Hypot(c[0]-a[0], c[1]-a[1])
+				// Within 1e-9 degree (about 0.1 mm) of the line a–c, and between a and c.
+				between := (b[0]-a[0])*(c[0]-b[0])+(b[1]-a[1])*(c[1]-b[1]) > 0
+				if scale > 0 && math.Abs(cross)/scale < 1e-9 && between {
+					continue
+				}
+				keep = append(keep, b)
+			}
+			if len(keep) >= 3 && len(keep) < len(pts) {
+				mp[i][j] = append(keep, keep[0])
+			}
+		}
+	}
+	return mp
 }
 
 // Buffer grows (d > 0) or shrinks (d < 0) mp by d coordinate units, 8 segments per quarter circle.

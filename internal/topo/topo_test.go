@@ -266,3 +266,27 @@ func FuzzValidity(f *testing.F) {
 		_, _, _ = c.Distance(mp, rect(0, 0, 1, 1))
 	})
 }
+
+func TestMergeDropsCutPoints(t *testing.T) {
+	c := NewContext(GridDegree)
+	left := orb.MultiPolygon{{{{85, 44}, {85.05, 44}, {85.05, 44.1}, {85, 44.1}, {85, 44}}}}
+	right := orb.MultiPolygon{{{{85.05, 44}, {85.1, 44}, {85.1, 44.1}, {85.05, 44.1}, {85.05, 44}}}}
+	m, err := c.Merge([]orb.MultiPolygon{left, right})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m) != 1 || len(m[0]) != 1 || len(m[0][0]) != 5 {
+		t.Fatalf("merged block has rings %v, want the 4 corners of the whole rectangle", m)
+	}
+}
+
+func TestValidityReasonHasNoRawCoordinates(t *testing.T) {
+	bow := orb.MultiPolygon{{{{85, 44}, {85.01, 44.01}, {85.01, 44}, {85, 44.01}, {85, 44}}}}
+	ok, reason, where := NewContext(GridDegree).Validity(bow)
+	if ok || strings.ContainsAny(reason, "[]") || strings.Contains(reason, "85.005") {
+		t.Fatalf("reason %q should name the fault, not print GEOS's coordinates", reason)
+	}
+	if math.Abs(where[0]-85.005) > 1e-9 || math.Abs(where[1]-44.005) > 1e-9 {
+		t.Fatalf("where = %v", where)
+	}
+}

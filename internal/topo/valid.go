@@ -93,6 +93,10 @@ func (c *Context) Validity(mp orb.MultiPolygon) (ok bool, reason string, where o
 			where = orb.Point{x, y}
 		}
 	}
+	// GEOS appends the place as "[x y]" with every digit it has; the place is returned apart,
+	// so the reason keeps only GEOS's words.
+	why = strings.TrimSpace(whereRE.ReplaceAllString(why, ""))
+	why = strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(why, "]")), "[")
 	return false, zh + "（" + why + "）", where
 }
 
