@@ -72,6 +72,11 @@ func (t *drawTool) snapAt(ev Event) SnapResult {
 			return res
 		}
 	}
+	if t.mode == DrawLine {
+		// A split line must cross the block where the planner points; pulling its ends to the
+		// 1′ grid (which ignores the pixel tolerance) can land them inside the block.
+		return t.snap.SnapAtNoGrid(ev)
+	}
 	return t.snap.SnapAt(ev)
 }
 

@@ -343,8 +343,25 @@ func (s *Snapper) SnapAt(ev Event, skip ...Ref) SnapResult {
 	return s.SnapExcept(ev.X, ev.Y, tol, grid, skip)
 }
 
+// SnapAtNoGrid is SnapAt with the grid left out (vertices and edges only).
+func (s *Snapper) SnapAtNoGrid(ev Event, skip ...Ref) SnapResult {
+	p := ev.Point()
+	if s == nil || ev.suspendSnap() {
+		return SnapResult{Point: p}
+	}
+	s.mu.RLock()
+	tol := s.tolPx * ev.px()
+	if s.off {
+		tol = 0
+	}
+	s.mu.RUnlock()
+	return s.SnapExcept(ev.X, ev.Y, tol, false, skip)
+}
+
 // Snap snaps (x, y) to the nearest visible vertex within tol map units, else the nearest edge
-// within tol, else (grid on) the nearest grid node.
+// within tol, else (grid on) the nearest grid node. With the grid on, only a vertex that is
+// itself a grid node wins over the grid: an exploration block is made of whole basic cells, and
+// a point on a zone's edge between nodes would break that.
 func (s *Snapper) Snap(x, y, tol float64, grid bool) SnapResult {
 	return s.SnapExcept(x, y, tol, grid, nil)
 }
@@ -359,7 +376,9 @@ func (s *Snapper) SnapExcept(x, y, tol float64, grid bool, skip []Ref) SnapResul
 	defer s.mu.RUnlock()
 	if s.idx != nil && tol > 0 && !math.IsInf(tol, 0) {
 		if r, ok := s.idx.nearest(s, p, tol, skip); ok {
-			return r
+			if !grid || s.step <= 0 || (r.Kind == SnapVertex && onGrid(r.Point, s.step)) {
+				return r
+			}
 		}
 	}
 	if grid && s.step > 0 {
@@ -367,6 +386,10 @@ func (s *Snapper) SnapExcept(x, y, tol float64, grid bool, skip []Ref) SnapResul
 		return SnapResult{Point: g, Kind: SnapGrid}
 	}
 	return SnapResult{Point: p}
+}
+
+func onGrid(p orb.Point, step float64) bool {
+	return math.Abs(snapGrid(p[0], step)-p[0]) < 1e-9 && math.Abs(snapGrid(p[1], step)-p[1]) < 1e-9
 }
 
 // snapGrid rounds v to the nearest multiple of step, computed as k/n when step is 1/n so that a

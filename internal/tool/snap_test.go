@@ -14,14 +14,28 @@ func TestSnapPriority(t *testing.T) {
 	s := NewSnapper()
 	s.SetLayer("kanchqk", []plan.Feature{rect(1, 80.001, 40.001, 80.101, 40.101)})
 	const tol = 0.01
-	// Near a vertex (0.003 away), an edge and a grid node: the vertex wins.
-	if r := s.Snap(80.003, 40.003, tol, true); r.Kind != SnapVertex || r.Point != (orb.Point{80.001, 40.001}) || r.Ref != (Ref{"kanchqk", 1}) {
+	// Near a vertex (0.003 away) and an edge: the vertex wins.
+	if r := s.Snap(80.003, 40.003, tol, false); r.Kind != SnapVertex || r.Point != (orb.Point{80.001, 40.001}) || r.Ref != (Ref{"kanchqk", 1}) {
 		t.Fatalf("vertex: %+v", r)
 	}
-	// Vertex beyond tolerance, edge within: the edge wins over the grid.
-	if r := s.Snap(80.05, 40.004, tol, true); r.Kind != SnapEdge || r.Point != (orb.Point{80.05, 40.001}) {
+	// Vertex beyond tolerance, edge within: the edge.
+	if r := s.Snap(80.05, 40.004, tol, false); r.Kind != SnapEdge || r.Point != (orb.Point{80.05, 40.001}) {
 		t.Fatalf("edge: %+v", r)
 	}
+	// With the 1′ grid on, an off-grid vertex or an edge must not pull a corner off the grid:
+	// the grid node wins.
+	if r := s.Snap(80.003, 40.003, tol, true); r.Kind != SnapGrid || r.Point != (orb.Point{4800.0 / 60, 2400.0 / 60}) {
+		t.Fatalf("grid over an off-grid vertex: %+v", r)
+	}
+	if r := s.Snap(80.05, 40.004, tol, true); r.Kind != SnapGrid {
+		t.Fatalf("grid over an edge: %+v", r)
+	}
+	// A vertex that is itself a grid node still wins (it names the neighbour block).
+	s.SetLayer("kaicqk", []plan.Feature{rect(2, 4830.0/60, 2430.0/60, 4832.0/60, 2432.0/60)})
+	if r := s.Snap(4830.0/60+0.004, 2430.0/60+0.004, tol, true); r.Kind != SnapVertex || r.Ref != (Ref{"kaicqk", 2}) {
+		t.Fatalf("on-grid vertex: %+v", r)
+	}
+	s.Remove("kaicqk", 2)
 	// A vertex farther than an edge but within tolerance still wins.
 	if r := s.Snap(80.008, 40.002, tol, false); r.Kind != SnapVertex {
 		t.Fatalf("vertex within tolerance lost to a nearer edge: %+v", r)
@@ -42,7 +56,6 @@ func TestSnapPriority(t *testing.T) {
 	}
 	s.SetVisible("kanchqk", true)
 	// Suspended with Alt (and Ctrl), and by the toolbar toggle.
-	s.SetGrid(true)
 	e := Event{X: 80.003, Y: 40.003, PixelSize: 0.001, Alt: true}
 	if r := s.SnapAt(e); r.Kind != SnapNone || r.Point != (orb.Point{80.003, 40.003}) {
 		t.Fatalf("alt: %+v", r)
@@ -57,7 +70,7 @@ func TestSnapPriority(t *testing.T) {
 	}
 	// Tolerance follows the pixel size: 10 px at 0.0001°/px is 0.001°.
 	e.PixelSize = 0.0001
-	if r := s.SnapAt(e); r.Kind != SnapGrid {
+	if r := s.SnapAt(e); r.Kind != SnapNone {
 		t.Fatalf("zoomed in: %+v", r)
 	}
 	s.SetTolerancePixels(40)
@@ -65,6 +78,7 @@ func TestSnapPriority(t *testing.T) {
 		t.Fatalf("40 px tolerance: %+v", r)
 	}
 	s.SetEnabled(false)
+	s.SetGrid(true)
 	if r := s.SnapAt(e); r.Kind != SnapGrid {
 		t.Fatalf("vertex snapping off: %+v", r)
 	}

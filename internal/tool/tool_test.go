@@ -216,6 +216,17 @@ func TestDrawHolePartLine(t *testing.T) {
 	if r.Command != nil || !reflect.DeepEqual(r.Line, orb.LineString{{79.5, 40.5}, {81.5, 40.5}}) {
 		t.Fatalf("line: %v", r.Line)
 	}
+
+	// A split line is not pulled to the 1′ grid even when the grid is on.
+	gs := NewSnapper()
+	gs.SetGrid(true)
+	gridLine := NewDraw(DrawLine, gs)
+	click(c, gridLine, 79.5071, 40.5033)
+	click(c, gridLine, 81.5071, 40.5033)
+	r = c.handle(gridLine, ev(DoubleClick, 81.5071, 40.5033))
+	if !reflect.DeepEqual(r.Line, orb.LineString{{79.5071, 40.5033}, {81.5071, 40.5033}}) {
+		t.Fatalf("split line snapped to the grid: %v", r.Line)
+	}
 }
 
 func square(c *fakeCtx) Ref {
