@@ -460,7 +460,13 @@ func (fm *attrForm) load(f plan.Feature) {
 				}
 			}
 			if s.Selected != v {
-				s.SetSelected(v)
+				// SetSelected ignores a value not among the options, "" included, which would
+				// leave an undone mineral showing: clear explicitly.
+				if v == "" {
+					s.ClearSelected()
+				} else {
+					s.SetSelected(v)
+				}
 			}
 		}
 	}

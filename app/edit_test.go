@@ -271,6 +271,27 @@ func TestEditScenario(t *testing.T) {
 		t.Fatalf("after three undos the drawn block is %v", fs[0])
 	}
 	want := fs[0]
+	// Undoing the mineral too leaves the form's pick-list empty, as the block is.
+	if label, _ := g.doc.CanUndo(); label != "" {
+		g.selTable, g.selID, g.selOK = "kanchqk", b1.ID, true
+		g.showAttributes()
+		undos := 0
+		for ; undos < 5; undos++ {
+			b, _ := g.doc.Feature("kanchqk", b1.ID)
+			if b.Attrs.String("KZ") == "" {
+				break
+			}
+			test.Tap(g.undoBtn)
+		}
+		if s := g.editor().form.selects["KZ"]; s.Selected != "" {
+			t.Fatalf("the form still shows mineral %q after undo cleared it", s.Selected)
+		}
+		for i := 0; i < undos; i++ {
+			test.Tap(g.redoBtn)
+		}
+		fs = layerFeatures(t, g, "kanchqk")
+		want = fs[0]
+	}
 
 	// 7. Close and reopen.
 	g.doc.Close()
