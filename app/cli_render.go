@@ -108,17 +108,17 @@ func cmdRender(args []string) int {
 	}
 	render.SetLabelFont(assets.CJKFont)
 	m := mapFromDocument(d)
-	v := render.NewViewport(ext, *width, *height, 10)
 	var img *image.RGBA
 	var err error
 	if *plain {
-		img, err = m.Render(context.Background(), v)
+		img, err = m.Render(context.Background(), render.NewViewport(ext, *width, *height, 10))
 	} else {
 		t := *title
 		if t == "" {
 			t = d.Meta().Region + "矿产资源总体规划图"
 		}
-		img, err = m.RenderPoster(context.Background(), v, render.PosterOptions{Title: t, DPI: *dpi, Legend: legendOf(d), Note: "示意图 · 样例数据，不作为正式规划成果"})
+		opt := render.PosterOptions{Title: t, DPI: *dpi, Legend: legendOf(d), Note: "示意图 · 样例数据，不作为正式规划成果"}
+		img, err = m.RenderPoster(context.Background(), render.PosterViewport(ext, *width, *height, opt), opt)
 	}
 	if err != nil {
 		fail("render", "%v", err)

@@ -37,7 +37,8 @@ func defaultMapTitle(doc *document.Document) string {
 	if region == "" {
 		region = "新疆维吾尔自治区"
 	}
-	return region + "矿产资源规划图（示意）"
+	// The 示意 note is drawn under the title; the title itself stays the plan's name.
+	return region + "矿产资源规划图"
 }
 
 func (g *gui) mapExportDialog() {
@@ -171,7 +172,7 @@ func (g *gui) mapJob(me mapExport) func() error {
 	m.SetOrder(drawOrder(g.doc.Layers()))
 	opt := render.PosterOptions{Title: me.Title, DPI: me.DPI, Legend: legend, Note: "示意"}
 	return func() error {
-		v := render.NewViewport(b, me.Width, me.Height, float64(me.Width)/40)
+		v := render.PosterViewport(b, me.Width, me.Height, opt)
 		img, err := m.RenderPoster(context.Background(), v, opt)
 		if err != nil {
 			return err

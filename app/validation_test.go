@@ -544,7 +544,7 @@ func TestMapExport(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != 800 || b.Dy() != 600 {
 		t.Errorf("map %v, want 800×600", b)
 	}
-	if defaultMapTitle(doc) != "新疆维吾尔自治区矿产资源规划图（示意）" {
+	if defaultMapTitle(doc) != "新疆维吾尔自治区矿产资源规划图" {
 		t.Errorf("title %q", defaultMapTitle(doc))
 	}
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o644 {

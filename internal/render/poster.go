@@ -160,3 +160,50 @@ func drawText(dst *image.RGBA, face font.Face, s string, x, y float64, c color.N
 		Dot: fixed.Point26_6{X: fixed.Int26_6(x * 64), Y: fixed.Int26_6(y * 64)}}
 	d.DrawString(s)
 }
+
+// PosterViewport fits b into what a poster of w×h leaves free: below the title band, right of
+// the legend and clear of the edges, so the legend covers none of the plan.
+func PosterViewport(b orb.Bound, w, h int, opt PosterOptions) Viewport {
+	k := opt.DPI / 96
+	if !(k > 0) || math.IsInf(k, 0) {
+		k = 1
+	}
+	k = math.Min(k, 20)
+	pad := 12 * k
+	top := pad
+	if opt.Title != "" || opt.Note != "" {
+		top = 2 * pad
+		if opt.Title != "" {
+			top += 30 * k
+		}
+		if opt.Note != "" {
+			top += 18 * k
+		}
+		top += pad
+	}
+	left := pad
+	if len(opt.Legend) > 0 {
+		labelFont.mu.Lock()
+		f := labelFont.font
+		labelFont.mu.Unlock()
+		var body font.Face
+		if f != nil {
+			body, _ = newFace(f, 13*k, font.HintingNone)
+		}
+		width := 22*k + 3*pad
+		for _, e := range opt.Legend {
+			width = math.Max(width, 22*k+3*pad+textWidth(body, e.Label))
+		}
+		left = pad + width + pad
+	}
+	right := pad + 40*k // the north arrow's column
+	subW, subH := float64(w)-left-right, float64(h)-top-pad
+	if subW < 32 || subH < 32 {
+		// Too small for room around the decorations: the whole image.
+		return NewViewport(b, w, h, pad)
+	}
+	v := NewViewport(b, int(subW), int(subH), 0)
+	v.Width, v.Height = w, h
+	v.Pan(left+subW/2-float64(w)/2, top+subH/2-float64(h)/2)
+	return v
+}
