@@ -65,7 +65,7 @@ type RowError struct {
 }
 
 func (e RowError) Error() string {
-	return fmt.Sprintf("line %d: %s (%q)", e.Line, e.Message, e.Text)
+	return fmt.Sprintf("第 %d 行：%s（%q）", e.Line, e.Message, e.Text)
 }
 
 // Limits of ParseTurningPoints: a block has at most a few hundred points.
@@ -129,13 +129,15 @@ type rawRing struct {
 // accept it. err is for problems with the whole table (too large, no points, no zone).
 func ParseTurningPoints(text string, opt ParseOptions) (orb.MultiPolygon, []RowError, error) {
 	if len(text) > maxTableBytes {
-		return nil, nil, fmt.Errorf("turning-point table is %d bytes; at most %d are read", len(text), maxTableBytes)
+		return nil, nil, fmt.Errorf("拐点坐标表有 %d 字节，最多读取 %d 字节 / turning-point table is %d bytes; at most %d are read",
+			len(text), maxTableBytes, len(text), maxTableBytes)
 	}
 	if opt.Format < Auto || opt.Format > Decimal {
-		return nil, nil, fmt.Errorf("unknown point format %d", opt.Format)
+		return nil, nil, fmt.Errorf("未知的坐标格式 %d / unknown point format %d", opt.Format, opt.Format)
 	}
 	if opt.Zone != 0 && (opt.Zone < MinZone || opt.Zone > MaxZone) {
-		return nil, nil, fmt.Errorf("zone %d is outside the 3° zones %d–%d", opt.Zone, MinZone, MaxZone)
+		return nil, nil, fmt.Errorf("带号 %d 不在 3° 带 %d–%d 之内 / zone %d is outside the 3° zones %d–%d",
+			opt.Zone, MinZone, MaxZone, opt.Zone, MinZone, MaxZone)
 	}
 	p := &tableParser{format: opt.Format, zone: opt.Zone}
 	lines := strings.Split(strings.TrimPrefix(text, "\ufeff"), "\n")
@@ -149,7 +151,8 @@ func ParseTurningPoints(text string, opt ParseOptions) (orb.MultiPolygon, []RowE
 	}
 	p.endRing()
 	if p.npts == 0 && len(p.errs) == 0 {
-		return nil, nil, errors.New("no turning points found: expected rows like \"J1, 4940964.21, 28421671.18\" or \"J1, 83°00'48.281\", 44°35'59.917\"\"")
+		return nil, nil, errors.New("未找到拐点：应为「J1, 4940964.21, 28421671.18」或「J1, 83°00'48.281\", 44°35'59.917\"」这样的行" +
+			" / no turning points found: expected rows like \"J1, 4940964.21, 28421671.18\" or \"J1, 83°00'48.281\", 44°35'59.917\"\"")
 	}
 	mp := p.assemble()
 	return mp, p.errs, nil
@@ -189,9 +192,11 @@ func (p *tableParser) endRing() {
 		r.pts = r.pts[:n-1]
 	}
 	if len(r.pts) < 3 {
-		p.rowErr(r.line, r.text, "ring starting here has %d distinct point(s); a ring needs at least 3", len(r.pts))
+		p.rowErr(r.line, r.text, "从此行开始的圈只有 %d 个不同的点，一个圈至少要 3 个 / ring starting here has %d distinct point(s); a ring needs at least 3",
+			len(r.pts), len(r.pts))
 	} else if len(p.rings) >= maxTableRings {
-		p.rowErr(r.line, r.text, "more than %d rings: not a turning-point table of one block", maxTableRings)
+		p.rowErr(r.line, r.text, "超过 %d 个圈：不是一个地块的拐点坐标表 / more than %d rings: not a turning-point table of one block",
+			maxTableRings, maxTableRings)
 	} else {
 		p.rings = append(p.rings, r)
 	}
@@ -240,7 +245,7 @@ func (p *tableParser) line(n int, s string) error {
 	if m := zoneLineRE.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
 		z, _ := strconv.Atoi(m[1])
 		if z < MinZone || z > MaxZone {
-			p.rowErr(n, s, "zone %d is outside the 3° zones %d–%d", z, MinZone, MaxZone)
+			p.rowErr(n, s, "带号 %d 不在 3° 带 %d–%d 之内 / zone %d is outside the 3° zones %d–%d", z, MinZone, MaxZone, z, MinZone, MaxZone)
 			return nil
 		}
 		if p.zone == 0 || p.zoneFromTbl {
@@ -329,11 +334,12 @@ func looksLikePointRow(fields []string) bool {
 
 func (p *tableParser) point(n int, s string, fields []string) error {
 	if len(fields) < 2 {
-		p.rowErr(n, s, "expected a point number and two coordinates")
+		p.rowErr(n, s, "应为 点号,X,Y（点号和两个坐标） / expected a point number and two coordinates")
 		return nil
 	}
 	if len(fields) > 5 {
-		p.rowErr(n, s, "%d fields; expected point number, [part,] [ring,] and two coordinates", len(fields))
+		p.rowErr(n, s, "有 %d 个字段，应为 点号,[部分,][圈号,] X,Y / %d fields; expected point number, [part,] [ring,] and two coordinates",
+			len(fields), len(fields))
 		return nil
 	}
 	lead := fields[:len(fields)-2]
@@ -353,14 +359,14 @@ func (p *tableParser) point(n int, s string, fields []string) error {
 	for i, f := range lead {
 		if i == idIdx {
 			if !pointIDRE.MatchString(f) {
-				p.rowErr(n, s, "point number %q is not like J1 or 1", f)
+				p.rowErr(n, s, "点号「%s」应形如 J1 或 1 / point number %q is not like J1 or 1", f, f)
 				return nil
 			}
 			continue
 		}
 		v, err := strconv.Atoi(f)
 		if err != nil {
-			p.rowErr(n, s, "ring column %q is not a whole number", f)
+			p.rowErr(n, s, "圈号列「%s」不是整数 / ring column %q is not a whole number", f, f)
 			return nil
 		}
 		ringCols = append(ringCols, v)
@@ -380,7 +386,8 @@ func (p *tableParser) point(n int, s string, fields []string) error {
 		return nil
 	}
 	if p.npts++; p.npts > maxTablePoints {
-		return fmt.Errorf("more than %d points: not a turning-point table of one block", maxTablePoints)
+		return fmt.Errorf("超过 %d 个拐点：不是一个地块的拐点坐标表 / more than %d points: not a turning-point table of one block",
+			maxTablePoints, maxTablePoints)
 	}
 	if key != "" && key != p.curKey {
 		p.endRing()
@@ -420,7 +427,7 @@ func detect(a, b string) (PointFormat, error) {
 	va, errA := strconv.ParseFloat(normaliseDigits(a), 64)
 	vb, errB := strconv.ParseFloat(normaliseDigits(b), 64)
 	if errA != nil || errB != nil {
-		return Auto, fmt.Errorf("coordinates %q, %q are not numbers", a, b)
+		return Auto, fmt.Errorf("坐标「%s」「%s」不是数字 / coordinates %q, %q are not numbers", a, b, a, b)
 	}
 	hi := math.Max(math.Abs(va), math.Abs(vb))
 	switch {
@@ -465,7 +472,7 @@ func (p *tableParser) coords(a, b string) (lon, lat float64, err error) {
 		va, errA := strconv.ParseFloat(normaliseDigits(a), 64)
 		vb, errB := strconv.ParseFloat(normaliseDigits(b), 64)
 		if errA != nil || errB != nil || !finite(va) || !finite(vb) {
-			return 0, 0, fmt.Errorf("plane coordinates %q, %q are not numbers", a, b)
+			return 0, 0, fmt.Errorf("平面坐标「%s」「%s」不是数字 / plane coordinates %q, %q are not numbers", a, b, a, b)
 		}
 		return p.plane(va, vb, format == GKPrefixed)
 	}
@@ -482,7 +489,9 @@ func (p *tableParser) coords(a, b string) (lon, lat float64, err error) {
 		lon, lat = vb, va
 	}
 	if lon < minLon || lon > maxLon || lat < minLat || lat > maxLat {
-		return 0, 0, fmt.Errorf("longitude %s, latitude %s are outside CGCS2000's Gauss-Krüger zones (%g–%g°E, %g–%g°N)",
+		return 0, 0, fmt.Errorf("经度 %s、纬度 %s 超出 CGCS2000 高斯-克吕格投影带范围（东经 %g–%g°，北纬 %g–%g°） / "+
+			"longitude %s, latitude %s are outside CGCS2000's Gauss-Krüger zones (%g–%g°E, %g–%g°N)",
+			FormatDMS(lon, 3), FormatDMS(lat, 3), minLon, maxLon, minLat, maxLat,
 			FormatDMS(lon, 3), FormatDMS(lat, 3), minLon, maxLon, minLat, maxLat)
 	}
 	return lon, lat, nil
@@ -493,19 +502,20 @@ func angleAs(s string, f PointFormat) (float64, error) {
 	case Packed:
 		v, err := parsePacked(normaliseDigits(s))
 		if err != nil {
-			return 0, fmt.Errorf("%q is not packed DDDMMSS.sss: %v", s, err)
+			return 0, fmt.Errorf("「%s」不是 DDDMMSS.sss 形式的度分秒 / %q is not packed DDDMMSS.sss: %v", s, s, err)
 		}
 		return v, nil
 	case Decimal:
 		t := normaliseDigits(s)
 		if _, err := plainNumber(strings.TrimPrefix(t, "-")); err != nil {
-			return 0, fmt.Errorf("%q is not decimal degrees", s)
+			return 0, fmt.Errorf("「%s」不是十进制度数 / %q is not decimal degrees", s, s)
 		}
 		return strconv.ParseFloat(t, 64)
 	}
 	v, err := ParseAngle(s)
 	if err != nil {
-		return 0, err
+		// ParseAngle speaks English only: put the Chinese first here.
+		return 0, fmt.Errorf("「%s」不是有效的度分秒角度 / %v", s, err)
 	}
 	return v, nil
 }
@@ -518,14 +528,16 @@ func (p *tableParser) plane(va, vb float64, prefixed bool) (float64, float64, er
 			x, y = y, x // easting first
 		}
 		if y < 1e7 || x >= 1e7 {
-			return 0, 0, fmt.Errorf("expected X (northing) and Y (easting with zone prefix, like 28421671.18), got %v, %v", va, vb)
+			return 0, 0, fmt.Errorf("应为 X（北坐标）和带带号的 Y（东坐标，如 28421671.18），实为 %v、%v / "+
+				"expected X (northing) and Y (easting with zone prefix, like 28421671.18), got %v, %v", va, vb, va, vb)
 		}
 		zone := int(y / 1e6)
 		if zone < MinZone || zone > MaxZone {
-			return 0, 0, fmt.Errorf("Y %v has zone prefix %d, outside the 3° zones %d–%d", y, zone, MinZone, MaxZone)
+			return 0, 0, fmt.Errorf("Y %v 的带号 %d 不在 3° 带 %d–%d 之内 / Y %v has zone prefix %d, outside the 3° zones %d–%d",
+				y, zone, MinZone, MaxZone, y, zone, MinZone, MaxZone)
 		}
 		if x < 0 || x > maxNorthing {
-			return 0, 0, fmt.Errorf("X (northing) %v is out of range 0–%g", x, maxNorthing)
+			return 0, 0, fmt.Errorf("X（北坐标）%v 超出 0–%g / X (northing) %v is out of range 0–%g", x, maxNorthing, x, maxNorthing)
 		}
 		return GKToGeo(x, y, zone, true)
 	}
@@ -536,15 +548,16 @@ func (p *tableParser) plane(va, vb float64, prefixed bool) (float64, float64, er
 		x, y = y, x
 	}
 	if y < 0 || y >= 1e6 {
-		return 0, 0, fmt.Errorf("Y (easting) %v is out of range 0–1000000 for plane coordinates without zone prefix", y)
+		return 0, 0, fmt.Errorf("不带带号的 Y（东坐标）%v 超出 0–1000000 / Y (easting) %v is out of range 0–1000000 for plane coordinates without zone prefix", y, y)
 	}
 	if x < 0 || x > maxNorthing {
-		return 0, 0, fmt.Errorf("X (northing) %v is out of range 0–%g", x, maxNorthing)
+		return 0, 0, fmt.Errorf("X（北坐标）%v 超出 0–%g / X (northing) %v is out of range 0–%g", x, maxNorthing, x, maxNorthing)
 	}
 	return GKToGeo(x, y, p.zone, false)
 }
 
-var errNoZone = errors.New("plane coordinates without zone prefix: choose the 3° zone (带号), or add a line \"带号: 28\"")
+var errNoZone = errors.New("平面坐标不带带号：请选择 3° 带号，或在表中加一行「带号: 28」 / " +
+	"plane coordinates without zone prefix: choose the 3° zone (带号), or add a line \"带号: 28\"")
 
 // assemble turns the rings into polygons: holes join the smallest containing outer ring.
 func (p *tableParser) assemble() orb.MultiPolygon {
@@ -582,7 +595,7 @@ func (p *tableParser) assemble() orb.MultiPolygon {
 			}
 		}
 		if best < 0 {
-			p.rowErr(r.line, r.text, "hole starting here is not inside any outer ring")
+			p.rowErr(r.line, r.text, "从此行开始的洞不在任何外圈之内 / hole starting here is not inside any outer ring")
 			continue
 		}
 		mp[best] = append(mp[best], closedOriented(r.pts, false))

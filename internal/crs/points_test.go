@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/paulmach/orb"
 )
@@ -199,7 +200,7 @@ func TestParseTurningPointsErrors(t *testing.T) {
 		}
 		ok := false
 		for _, re := range rowErrs {
-			if re.Line == c.line && strings.Contains(re.Message, c.frag) && strings.Contains(re.Error(), fmt.Sprintf("line %d", c.line)) {
+			if re.Line == c.line && strings.Contains(re.Message, c.frag) && strings.Contains(re.Error(), fmt.Sprintf("第 %d 行：", c.line)) && bilingual(re.Message) {
 				ok = true
 			}
 		}
@@ -221,10 +222,18 @@ func TestParseTurningPointsErrors(t *testing.T) {
 	}
 	for _, c := range fatal {
 		_, _, err := ParseTurningPoints(c.text, c.opt)
-		if err == nil || !strings.Contains(err.Error(), c.frag) {
+		if err == nil || !strings.Contains(err.Error(), c.frag) || !bilingual(err.Error()) {
 			t.Errorf("ParseTurningPoints(%.30q) error %v; want one mentioning %q", c.text, err, c.frag)
 		}
 	}
+}
+
+// bilingual reports whether a message is Chinese first, then " / ", then English, as every
+// message a planner sees is.
+func bilingual(msg string) bool {
+	zh, en, ok := strings.Cut(msg, " / ")
+	han := func(r rune) bool { return unicode.Is(unicode.Han, r) }
+	return ok && strings.IndexFunc(zh, han) >= 0 && en != "" && !han([]rune(en)[0])
 }
 
 func TestTurningPointsRoundTrip(t *testing.T) {
@@ -273,7 +282,7 @@ func TestTurningPointsRoundTrip(t *testing.T) {
 	if got := FormatTurningPoints(nil, false); got != "点号, X, Y\n" {
 		t.Errorf("empty table %q", got)
 	}
-	if _, err := TurningPoints(mp, 99, true); !errors.Is(err, ErrUnknownCRS) {
+	if _, err := TurningPoints(mp, 99, true); !errors.Is(err, ErrUnknownCRS) || !bilingual(err.Error()) {
 		t.Errorf("zone 99: %v", err)
 	}
 }

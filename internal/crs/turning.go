@@ -34,16 +34,16 @@ func TurningPoints(mp orb.MultiPolygon, zone int, prefix bool) ([]TurningPoint, 
 	}
 	gk, err := GaussKruger(zone, prefix)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("带号 %d 不在 3° 带 %d–%d 之内 / %w", zone, MinZone, MaxZone, err)
 	}
 	tr, err := Borrow(Geographic(), gk)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("无法建立到第 %d 带的坐标转换 / %w", zone, err)
 	}
 	defer Return(tr)
 	plane, err := tr.MultiPolygon(mp)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("地块坐标无法换算到第 %d 带 / %w", zone, err)
 	}
 	var out []TurningPoint
 	j := 0
