@@ -313,3 +313,39 @@ func countRule(fs []validate.Finding, rule string) int {
 	}
 	return n
 }
+
+func TestStatsMineralGroupKeepsEmptyKZApart(t *testing.T) {
+	d, _ := newDoc(t)
+	defer d.Close()
+	noKZ := block("T3", cell(87, 44, 1))
+	delete(noKZ.Attrs, "KZ")
+	other := block("T4", cell(88, 44, 1))
+	other.Attrs["KZ"] = "石墨"
+	for _, f := range []plan.Feature{block("T1", cell(85, 44, 1)), other, noKZ, block("T2", cell(86, 44, 1))} {
+		if err := d.Apply(edit.Insert("新建区块", "kanchqk", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []StatRow
+	for _, tb := range d.Stats() {
+		if tb.Layer == "kanchqk" && tb.By == "mineral_group" {
+			got = tb.Rows
+			if tb.Total.Count != 4 {
+				t.Errorf("total %d blocks, want 4", tb.Total.Count)
+			}
+		}
+	}
+	// Seed groups first, then 其他, then the unfilled ones last.
+	want := []struct {
+		key, name string
+		n         int
+	}{{"铜", "铜矿", 2}, {"其他", "其他", 1}, {"", "(未填)", 1}}
+	if len(got) != len(want) {
+		t.Fatalf("rows %+v, want %v", got, want)
+	}
+	for i, w := range want {
+		if got[i].Key != w.key || got[i].Name != w.name || got[i].Count != w.n {
+			t.Errorf("row %d = %+v, want %v", i, got[i], w)
+		}
+	}
+}

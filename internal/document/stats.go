@@ -47,6 +47,10 @@ func (d *Document) Stats() []StatTable {
 		out = append(out,
 			tally(def, "mineral_group", "按矿种（规划分类）", blocks, func(f plan.Feature) []StatRow {
 				kz := f.Attrs.String("KZ")
+				if kz == "" {
+					// A block with no mineral yet is unfinished data, not 其他: keep it apart.
+					return []StatRow{{Key: "", Name: "(未填)"}}
+				}
 				for _, g := range seedGroups {
 					if kz == g.mineral {
 						return []StatRow{{Key: g.mineral, Name: g.name}}
@@ -109,7 +113,7 @@ func tally(def plan.LayerDef, by, title string, blocks []plan.Feature, classify 
 		t.Rows = append(t.Rows, r)
 	}
 	if by == "mineral_group" {
-		rank := map[string]int{"其他": len(seedGroups)}
+		rank := map[string]int{"其他": len(seedGroups), "": len(seedGroups) + 1}
 		for i, g := range seedGroups {
 			rank[g.mineral] = i
 		}
