@@ -69,8 +69,10 @@ type valPanel struct {
 	detailEx     *widget.Label
 	detailBtns   *fyne.Container
 	detailBox    *fyne.Container
-	layerTables  []string // layer filter options after "all"
-	ruleOptionID []string // rule filter options after "all"
+	detailScroll *container.Scroll // detailBox, scrolled when the split leaves it less room
+	listSplit    *container.Split  // findings over details
+	layerTables  []string          // layer filter options after "all"
+	ruleOptionID []string          // rule filter options after "all"
 
 	// Model, touched only on the UI goroutine.
 	all       []validate.Finding
@@ -139,7 +141,13 @@ func newValPanel(g *gui) *valPanel {
 	p.detailEx.Importance = widget.LowImportance
 	p.detailBtns = container.NewGridWithColumns(2)
 	p.detailBox = container.NewVBox(widget.NewSeparator(), p.detailMsg, p.detailValue, p.detailEx, p.detailBtns)
-	p.detailBox.Hide()
+	// The details sit under a split, not at the border's bottom: there a long message and its
+	// buttons took all but 2–4 rows of the list, and a planner stepping through findings with
+	// the details open could hardly see the next one. The list keeps 60% unless dragged.
+	p.detailScroll = container.NewVScroll(p.detailBox)
+	p.listSplit = container.NewVSplit(p.tree, p.detailScroll)
+	p.listSplit.Offset = 0.6
+	p.showDetail(false)
 
 	filters := container.NewVBox(
 		container.NewGridWithColumns(2, p.layerSel, p.ruleSel),
@@ -150,7 +158,7 @@ func newValPanel(g *gui) *valPanel {
 		container.NewBorder(nil, nil, nil, container.NewHBox(runBtn, rulesBtn), head),
 		p.summary, p.progBox, filters,
 	)
-	p.root = container.NewBorder(top, p.detailBox, nil, nil, p.tree)
+	p.root = container.NewBorder(top, nil, nil, nil, p.listSplit)
 
 	// Follow the view when the extent filter is on.
 	prev := g.mv.OnViewChange
@@ -565,7 +573,7 @@ func (p *valPanel) present(key string) bool {
 func (p *valPanel) clearSelection() {
 	p.selKey, p.selIdx = "", -1
 	p.tree.UnselectAll()
-	p.detailBox.Hide()
+	p.showDetail(false)
 	p.setOverlay(nil)
 }
 
@@ -793,7 +801,20 @@ func (p *valPanel) fillDetail(i int, refs []featRef) {
 	}
 	p.detailBtns.Objects = btns
 	p.detailBtns.Refresh()
-	p.detailBox.Show()
+	p.showDetail(true)
+	p.detailScroll.ScrollToTop()
+}
+
+// showDetail shows or hides the detail area; hidden, the list has the whole height.
+func (p *valPanel) showDetail(on bool) {
+	if on {
+		p.detailBox.Show()
+		p.detailScroll.Show()
+	} else {
+		p.detailBox.Hide()
+		p.detailScroll.Hide()
+	}
+	p.listSplit.Refresh() // the split lays out again only when refreshed
 }
 
 // trimFloat writes a measured value without trailing zeros.

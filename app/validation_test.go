@@ -689,3 +689,32 @@ func BenchmarkValidationLiveUpdate(b *testing.B) {
 		drain(updated)
 	}
 }
+
+// With a finding's details open the list keeps most of the room: a planner steps from finding
+// to finding with the details shown (the details once took all but 2–4 rows).
+func TestValidationDetailLeavesTheListRoom(t *testing.T) {
+	g, _, _ := valGUI(t)
+	p := g.val
+	i := findingIndex(p, "R02")
+	if i < 0 {
+		t.Fatal("no R02 finding")
+	}
+	p.tree.Select(leafUID(p, i))
+	if !p.detailBox.Visible() {
+		t.Fatal("detail area not shown")
+	}
+	g.win.Content().Refresh()
+	row := p.createNode(false).MinSize().Height
+	list, detail := p.tree.Size().Height, p.detailScroll.Size().Height
+	t.Logf("list %.0f (%.1f rows), detail %.0f", list, list/row, detail)
+	if list < 1.4*detail || list < 5*row {
+		t.Errorf("list %.0f high (%.1f rows) beside a detail area of %.0f: the list should keep ~60%%", list, list/row, detail)
+	}
+	if detail < 2*row {
+		t.Errorf("detail area %.0f high: too small to read", detail)
+	}
+	p.clearSelection()
+	if p.detailScroll.Visible() || p.tree.Size().Height < list+detail {
+		t.Errorf("details hidden: list %.0f high, want the whole %.0f", p.tree.Size().Height, list+detail)
+	}
+}
