@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -23,6 +25,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
 
 	"kuanggui/app/mapview"
 	"kuanggui/assets"
@@ -98,6 +101,7 @@ func runGUI(path string, opt guiOptions) int {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG))
 	w := a.NewWindow(tr("矿规编辑器"))
 	g := newGUI(a, w)
+	g.noViewSave = opt.Screenshot != "" // a screenshot run leaves the project as it was
 	g.setDocument(doc)
 	w.Resize(fyne.NewSize(1440, 900))
 
@@ -206,10 +210,11 @@ type gui struct {
 	win fyne.Window
 	zh  bool
 
-	doc     *document.Document
-	rmap    *render.Map
-	mv      *mapview.MapView
-	visible map[string]bool
+	doc        *document.Document
+	noViewSave bool // --screenshot: do not write the map view into the project
+	rmap       *render.Map
+	mv         *mapview.MapView
+	visible    map[string]bool
 
 	identify bool
 	selTable string
@@ -354,6 +359,9 @@ func (g *gui) about() {
 // setDocument shows doc, replacing (and closing) the open one.
 func (g *gui) setDocument(doc *document.Document) {
 	old := g.doc
+	if old != nil && old != doc {
+		g.saveView()
+	}
 	g.doc = doc
 	g.selOK = false
 	g.visible = map[string]bool{}
@@ -367,6 +375,7 @@ func (g *gui) setDocument(doc *document.Document) {
 	g.rmap = m
 	ext, ok := doc.Extent()
 	g.mv.SetSource(m, ext, ok)
+	g.restoreView(doc, ext, ok)
 	doc.OnChange(func(e document.Event) {
 		fyne.Do(func() {
 			if g.doc == doc {
@@ -404,8 +413,81 @@ func drawOrder(layers []*document.Layer) []string {
 
 func (g *gui) close() {
 	if g.doc != nil {
+		g.saveView()
 		g.doc.Close()
 	}
+}
+
+// viewSetting is the project setting that keeps the map view, so that a project reopens where
+// the planner left it rather than at the whole of Xinjiang.
+const viewSetting = "view"
+
+// savedView is the stored map view. Scale and size are in device pixels: the view comes back
+// the same on the same screen.
+type savedView struct {
+	Lon    float64 `json:"lon"`
+	Lat    float64 `json:"lat"`
+	Scale  float64 `json:"scale"` // degrees of latitude per pixel
+	Width  int     `json:"width"` // map size in pixels when stored
+	Height int     `json:"height"`
+}
+
+// saveView stores the map view in the project's settings; a read-only project, or a map never
+// laid out, stores nothing.
+func (g *gui) saveView() {
+	if g.doc == nil || g.noViewSave {
+		return
+	}
+	if ro, _ := g.doc.ReadOnly(); ro {
+		return
+	}
+	v := g.mv.Viewport()
+	if v.Width <= 0 || v.Height <= 0 || !(v.Scale > 0) {
+		return
+	}
+	data, err := json.Marshal(savedView{Lon: v.CenterX, Lat: v.CenterY, Scale: v.Scale, Width: v.Width, Height: v.Height})
+	if err == nil {
+		err = g.doc.Store().Update(func(tx *store.Tx) error { return tx.PutSetting(viewSetting, data) })
+	}
+	if err != nil {
+		// Losing the view is no reason to stop a close; say it on the console.
+		fmt.Fprintf(os.Stderr, "kuanggui: 未能保存地图视图 / could not store the map view: %v\n", err)
+	}
+}
+
+// restoreView shows the view stored in doc, if there is one, it is sane and it shows some of
+// the data (ext); otherwise the map keeps the full extent SetSource fitted.
+func (g *gui) restoreView(doc *document.Document, ext orb.Bound, hasExt bool) {
+	if !hasExt {
+		return
+	}
+	data, ok, err := doc.Store().Setting(viewSetting)
+	if err != nil || !ok {
+		return
+	}
+	var sv savedView
+	if json.Unmarshal(data, &sv) != nil {
+		return
+	}
+	if !finiteAll(sv.Lon, sv.Lat, sv.Scale) || sv.Scale <= 0 || sv.Scale > 1 ||
+		sv.Width <= 0 || sv.Height <= 0 || sv.Width > 1e5 || sv.Height > 1e5 {
+		return
+	}
+	v := render.Viewport{CenterX: sv.Lon, CenterY: sv.Lat, Scale: sv.Scale, Width: sv.Width, Height: sv.Height,
+		Lat0: (ext.Min[1] + ext.Max[1]) / 2}
+	if !v.Bound().Intersects(ext) {
+		return
+	}
+	g.mv.SetViewport(v)
+}
+
+func finiteAll(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *gui) updateTitle() {

@@ -21,6 +21,8 @@ import (
 	"kuanggui/internal/document"
 	"kuanggui/internal/edit"
 	"kuanggui/internal/plan"
+	"kuanggui/internal/render"
+	"kuanggui/internal/store"
 )
 
 // square is a closed lon/lat square of side d degrees with its lower-left corner at (x, y).
@@ -344,5 +346,86 @@ func TestBlankImage(t *testing.T) {
 	img.Set(3, 3, color.White)
 	if blankImage(img) {
 		t.Error("image with a white pixel is blank")
+	}
+}
+
+// The map view is stored in the project when the project changes or the window closes, and a
+// reopened project shows it again, even when opened before the window is laid out; a stored
+// view away from the data, or none, gives the full extent, and a read-only project stores none.
+func TestMapViewRememberedPerProject(t *testing.T) {
+	g, _ := testGUI(t)
+	path := g.doc.Path()
+	full := g.mv.Viewport()
+	g.mv.ZoomTo(orb.Bound{Min: orb.Point{83, 44}, Max: orb.Point{83.5, 44.5}})
+	zoomed := g.mv.Viewport()
+	if zoomed.Scale >= full.Scale/2 {
+		t.Fatalf("zoom did not zoom: %v vs %v", zoomed.Scale, full.Scale)
+	}
+	empty := func() *document.Document {
+		t.Helper()
+		d, err := document.Create(filepath.Join(t.TempDir(), "q.gpkg"), plan.Meta{Region: "新疆维吾尔自治区", Period: "2021-2025"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	g.setDocument(empty()) // stores the view of p.gpkg and closes it
+
+	reopen := func(opt document.OpenOptions) *document.Document {
+		t.Helper()
+		d, err := document.Open(path, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	same := func(a, b render.Viewport) bool {
+		return math.Abs(a.CenterX-b.CenterX) < 1e-9 && math.Abs(a.CenterY-b.CenterY) < 1e-9 && math.Abs(a.Scale/b.Scale-1) < 1e-9
+	}
+	// In the same window.
+	g.setDocument(reopen(document.OpenOptions{}))
+	if v := g.mv.Viewport(); !same(v, zoomed) || v.Width != zoomed.Width {
+		t.Errorf("reopened view %+v, want the stored %+v", v, zoomed)
+	}
+	g.close()
+
+	// In a new window, before its first layout (as at start-up).
+	w2 := test.NewTempWindow(t, widget.NewLabel(""))
+	g2 := newGUI(g.app, w2)
+	g2.val.syncRuns = true
+	d := reopen(document.OpenOptions{})
+	g2.setDocument(d)
+	t.Cleanup(func() { g2.val.cancelRun(); g2.val.Wait() })
+	w2.Resize(fyne.NewSize(1000, 700)) // another size: the centre and scale are kept
+	w2.Canvas().Capture()
+	g2.mv.Wait()
+	if v := g2.mv.Viewport(); !same(v, zoomed) || v.Width == 0 {
+		t.Errorf("view at start-up %+v, want the stored %+v", v, zoomed)
+	}
+
+	// A stored view nowhere near the data: the full extent.
+	far, _ := json.Marshal(savedView{Lon: 120, Lat: 30, Scale: zoomed.Scale, Width: zoomed.Width, Height: zoomed.Height})
+	if err := d.Store().Update(func(tx *store.Tx) error { return tx.PutSetting(viewSetting, far) }); err != nil {
+		t.Fatal(err)
+	}
+	g2.noViewSave = true // keep the far view stored
+	g2.setDocument(empty())
+	g2.setDocument(reopen(document.OpenOptions{}))
+	ext := orb.Bound{Min: orb.Point{82, 43}, Max: orb.Point{86, 47}}
+	if v := g2.mv.Viewport(); !v.Bound().Contains(ext.Min) || !v.Bound().Contains(ext.Max) || v.Scale > 2*full.Scale {
+		t.Errorf("view %+v for a stored view off the data, want the full extent %v", v, ext)
+	}
+	g2.setDocument(empty())
+	g2.noViewSave = false
+
+	// Read-only: the view is shown but never stored.
+	g2.setDocument(reopen(document.OpenOptions{ReadOnly: true}))
+	g2.mv.ZoomIn()
+	g2.close()
+	data, ok, err := reopen(document.OpenOptions{ReadOnly: true}).Store().Setting(viewSetting)
+	if err != nil || !ok || string(data) != string(far) {
+		t.Errorf("read-only project's view became %s (%v %v), want %s", data, ok, err, far)
 	}
 }
