@@ -349,3 +349,38 @@ func TestStatsMineralGroupKeepsEmptyKZApart(t *testing.T) {
 		}
 	}
 }
+
+func TestRulesLiveInKgRules(t *testing.T) {
+	d, path := newDoc(t)
+	r := d.Rules()
+	if r.Rule["R05"].Severity != validate.Warning {
+		t.Fatalf("a prefecture plan's R05 default is a warning, got %v", r.Rule["R05"])
+	}
+	s := r.Rule["R02"]
+	s.Enabled = false
+	r.Rule["R02"] = s
+	r.OverlapTolerance = 5
+	if err := d.SetRules(r); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	const validator = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
+	if _, err := os.Stat(validator); err == nil {
+		if out, err := exec.Command("/usr/bin/python3", validator, path).CombinedOutput(); err != nil {
+			t.Fatalf("validate_gpkg.py with kg_rules: %v\n%s", err, out)
+		}
+	}
+	d, err := Open(path, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	got := d.Rules()
+	if got.Rule["R02"].Enabled || got.OverlapTolerance != 5 || !got.Rule["R03"].Enabled {
+		t.Fatalf("rules after reopen: R02 %v, tolerance %v", got.Rule["R02"], got.OverlapTolerance)
+	}
+	rows, _ := d.Store().Rules()
+	if len(rows) != 13 {
+		t.Fatalf("kg_rules has %d rows, want R01…R12 and *", len(rows))
+	}
+}

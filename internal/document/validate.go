@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -24,12 +25,36 @@ type checker struct {
 	pending bool
 }
 
-// Rules are the project's rule settings (kg_settings), or the defaults for its plan level.
+// Rules are the project's rule settings (kg_rules), or the defaults for its plan level. The row
+// "*" holds the settings as JSON; the rows R01…R12 hold each rule's switch and severity, and win,
+// so a change made to them in QGIS takes effect.
 func (d *Document) Rules() validate.Rules {
 	r := validate.DefaultRules(d.meta.Level)
-	if data, ok, err := d.store.Setting(rulesSetting); err == nil && ok {
-		if err := json.Unmarshal(data, &r); err != nil {
-			return validate.DefaultRules(d.meta.Level)
+	rows, err := d.store.Rules()
+	if err != nil || len(rows) == 0 {
+		// Projects written before kg_rules kept the JSON in kg_settings.
+		if data, ok, err := d.store.Setting(rulesSetting); err == nil && ok {
+			if err := json.Unmarshal(data, &r); err != nil {
+				return validate.DefaultRules(d.meta.Level)
+			}
+		}
+		return r
+	}
+	for _, row := range rows {
+		if row.Rule == "*" && row.Settings != "" {
+			if err := json.Unmarshal([]byte(row.Settings), &r); err != nil {
+				r = validate.DefaultRules(d.meta.Level)
+			}
+		}
+	}
+	for _, row := range rows {
+		if s, ok := r.Rule[row.Rule]; ok {
+			s.Enabled = row.Enabled
+			switch sev := validate.Severity(row.Severity); sev {
+			case validate.Error, validate.Warning, validate.Info:
+				s.Severity = sev
+			}
+			r.Rule[row.Rule] = s
 		}
 	}
 	return r
@@ -44,7 +69,17 @@ func (d *Document) SetRules(r validate.Rules) error {
 	if err != nil {
 		return err
 	}
-	if err := d.store.Update(func(tx *store.Tx) error { return tx.PutSetting(rulesSetting, data) }); err != nil {
+	rows := []store.RuleRow{{Rule: "*", Name: "其他设置 (JSON)", Enabled: true, Settings: string(data)}}
+	ids := make([]string, 0, len(r.Rule))
+	for id := range r.Rule {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		s := r.Rule[id]
+		rows = append(rows, store.RuleRow{Rule: id, Name: validate.RuleNames[id], Enabled: s.Enabled, Severity: string(s.Severity)})
+	}
+	if err := d.store.Update(func(tx *store.Tx) error { return tx.PutRules(rows) }); err != nil {
 		return err
 	}
 	d.check.mu.Lock()

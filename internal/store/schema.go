@@ -37,6 +37,9 @@ var appTables = []struct{ name, identifier, ddl string }{
 	// AUTOINCREMENT: a sequence number is never reused after TruncateRedo, so a stale
 	// reference to a dropped entry cannot hit a new one.
 	{"kg_journal", "编辑日志 (kg_journal)", `CREATE TABLE IF NOT EXISTS kg_journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, time DATETIME NOT NULL, label TEXT NOT NULL, payload TEXT, undone BOOLEAN NOT NULL DEFAULT 0)`},
+	// One row per rule (R01…R12: on/off and severity, readable and editable in QGIS) and a row
+	// "*" with every other setting as JSON (tolerances, distances, mineral lists).
+	{"kg_rules", "检查规则 (kg_rules)", `CREATE TABLE IF NOT EXISTS kg_rules (id INTEGER PRIMARY KEY AUTOINCREMENT, rule TEXT NOT NULL UNIQUE, name TEXT, enabled BOOLEAN NOT NULL DEFAULT 1, severity TEXT, settings TEXT)`},
 	{"kg_exceptions", "检查例外 (kg_exceptions)", `CREATE TABLE IF NOT EXISTS kg_exceptions (id INTEGER PRIMARY KEY AUTOINCREMENT, rule TEXT NOT NULL, features TEXT NOT NULL, geom_hash TEXT, reason TEXT, time DATETIME NOT NULL, UNIQUE (rule, features))`},
 }
 
