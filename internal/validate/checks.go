@@ -17,8 +17,9 @@ import (
 )
 
 // newFinding fills the identity of a finding from the features involved (in the order given).
-func (e *Engine) newFinding(rule, sub string, sev Severity, fts []*feat, g orb.Geometry, value, limit float64, unit, msg string) Finding {
-	f := Finding{Rule: rule, Severity: sev, Layer: fts[0].table, Geometry: g, Value: value, Limit: limit, Unit: unit, Message: msg,
+// msg is the Chinese message and en the English one, with the same codes and numbers.
+func (e *Engine) newFinding(rule, sub string, sev Severity, fts []*feat, g orb.Geometry, value, limit float64, unit, msg, en string) Finding {
+	f := Finding{Rule: rule, Severity: sev, Layer: fts[0].table, Geometry: g, Value: value, Limit: limit, Unit: unit, Message: msg, MessageEN: en,
 		FeatureIDs: make([]int64, len(fts)), Codes: make([]string, len(fts)), refs: make([]ref, len(fts))}
 	for i, ft := range fts {
 		f.FeatureIDs[i] = ft.f.ID
@@ -102,12 +103,20 @@ func (e *Engine) layerName(table string) string {
 	return table
 }
 
-func (e *Engine) label(ft *feat) string {
-	c := ft.code()
-	if c == "" {
-		c = fmt.Sprintf("#%d", ft.f.ID)
+// layerNameEN is the layer's English name, or its table when the catalog gives none.
+func (e *Engine) layerNameEN(table string) string {
+	if l := e.layers[table]; l != nil && l.def.NameEN != "" {
+		return l.def.NameEN
 	}
-	return e.layerName(ft.table) + " " + c
+	return table
+}
+
+func (e *Engine) label(ft *feat) string {
+	return e.layerName(ft.table) + " " + codeOf(ft)
+}
+
+func (e *Engine) labelEN(ft *feat) string {
+	return e.layerNameEN(ft.table) + " " + codeOf(ft)
 }
 
 // geosFailed reports an overlay GEOS could not do even after snapping: the rule's answer is
@@ -115,7 +124,8 @@ func (e *Engine) label(ft *feat) string {
 func (w *worker) geosFailed(rule string, fts []*feat, err error, out *[]Finding) {
 	e := w.e
 	*out = append(*out, e.newFinding(rule, "geos", Warning, fts, fts[0].f.Geometry, 0, 0, "",
-		fmt.Sprintf("%s：几何运算失败，无法检查（%v）", e.label(fts[0]), err)))
+		fmt.Sprintf("%s：几何运算失败，无法检查（%v）", e.label(fts[0]), err),
+		fmt.Sprintf("%s: geometry operation failed, cannot check (%v)", e.labelEN(fts[0]), err)))
 }
 
 func r1(v float64) float64 { return math.Round(v*10) / 10 }
@@ -133,7 +143,8 @@ func (w *worker) checkFeature(ft *feat, out *[]Finding) {
 			g = nil
 		}
 		*out = append(*out, e.newFinding("R01", "", r.sev("R01"), []*feat{ft}, g, 0, 0, "",
-			fmt.Sprintf("%s 几何无效：%s，位置 %.6f, %.6f", e.label(ft), ft.reason(), ft.where()[0], ft.where()[1])))
+			fmt.Sprintf("%s 几何无效：%s，位置 %.6f, %.6f", e.label(ft), ft.reason(), ft.where()[0], ft.where()[1]),
+			fmt.Sprintf("%s invalid geometry: %s, at %.6f, %.6f", e.labelEN(ft), reasonEN(ft.reason()), ft.where()[0], ft.where()[1])))
 	}
 	if e.is("R11") {
 		w.checkAttrs(ft, out)
@@ -170,15 +181,21 @@ func (w *worker) checkFeature(ft *feat, out *[]Finding) {
 func (w *worker) checkAttrs(ft *feat, out *[]Finding) {
 	e, r := w.e, &w.e.rules
 	def := e.layers[ft.table].def
-	var missing []string
+	var missing, missingEN []string
 	for _, fd := range def.Fields {
 		if fd.Required && !fd.Computed && strings.TrimSpace(ft.f.Attrs.String(fd.Name)) == "" {
 			missing = append(missing, fd.Name+" "+fd.Label)
+			l := fd.LabelEN
+			if l == "" {
+				l = fd.Label
+			}
+			missingEN = append(missingEN, fd.Name+" "+l)
 		}
 	}
 	if len(missing) > 0 {
 		*out = append(*out, e.newFinding("R11", "attr", r.sev("R11"), []*feat{ft}, ft.f.Geometry, float64(len(missing)), 0, "",
-			fmt.Sprintf("%s 缺少必填属性：%s", e.label(ft), strings.Join(missing, "、"))))
+			fmt.Sprintf("%s 缺少必填属性：%s", e.label(ft), strings.Join(missing, "、")),
+			fmt.Sprintf("%s is missing required attributes: %s", e.labelEN(ft), strings.Join(missingEN, ", "))))
 	}
 	e.checkValues(ft, def, out)
 	if !ft.valid {
@@ -192,16 +209,19 @@ func (w *worker) checkAttrs(ft *feat, out *[]Finding) {
 	if !ok {
 		if s := strings.TrimSpace(ft.f.Attrs.String("MJ")); s == "" {
 			*out = append(*out, e.newFinding("R11", "mj", Info, []*feat{ft}, ft.f.Geometry, 0, computed, "km²",
-				fmt.Sprintf("%s 未填面积 MJ，计算面积 %.4f 平方千米", e.label(ft), computed)))
+				fmt.Sprintf("%s 未填面积 MJ，计算面积 %.4f 平方千米", e.label(ft), computed),
+				fmt.Sprintf("%s has no area MJ; computed area %.4f km²", e.labelEN(ft), computed)))
 			return
 		}
 		*out = append(*out, e.newFinding("R11", "mj", r.sev("R11"), []*feat{ft}, ft.f.Geometry, 0, computed, "km²",
-			fmt.Sprintf("%s 面积 MJ 不是数值：%q", e.label(ft), ft.f.Attrs.String("MJ"))))
+			fmt.Sprintf("%s 面积 MJ 不是数值：%q", e.label(ft), ft.f.Attrs.String("MJ")),
+			fmt.Sprintf("%s area MJ is not a number: %q", e.labelEN(ft), ft.f.Attrs.String("MJ"))))
 		return
 	}
 	if math.Abs(mj-computed) > r.AreaTolerance+1e-9 {
 		*out = append(*out, e.newFinding("R11", "mj", r.sev("R11"), []*feat{ft}, ft.f.Geometry, mj, computed, "km²",
-			fmt.Sprintf("%s 面积 MJ %.4f 平方千米与计算面积 %.4f 平方千米不符", e.label(ft), mj, computed)))
+			fmt.Sprintf("%s 面积 MJ %.4f 平方千米与计算面积 %.4f 平方千米不符", e.label(ft), mj, computed),
+			fmt.Sprintf("%s area MJ %.4f km² does not match the computed area %.4f km²", e.labelEN(ft), mj, computed)))
 	}
 }
 
@@ -213,22 +233,25 @@ func (e *Engine) checkValues(ft *feat, def plan.LayerDef, out *[]Finding) {
 	if def.Role != plan.RoleBlock {
 		return
 	}
-	var bad []string
+	var bad, badEN []string
 	if kz := strings.TrimSpace(ft.f.Attrs.String("KZ")); kz != "" {
 		for _, m := range minerals(kz) {
 			cm, ok := e.cat.Mineral(m)
 			if !ok {
 				bad = append(bad, fmt.Sprintf("矿种「%s」不在矿种目录中", m))
+				badEN = append(badEN, fmt.Sprintf("mineral 「%s」 is not in the mineral catalog", m))
 				continue
 			}
 			if code := strings.TrimSpace(ft.f.Attrs.String("KZDM")); code != "" && len(minerals(kz)) == 1 && code != cm.Code {
 				bad = append(bad, fmt.Sprintf("矿种代码 %s 与矿种「%s」(%s) 不符", code, m, cm.Code))
+				badEN = append(badEN, fmt.Sprintf("mineral code %s does not match mineral 「%s」 (%s)", code, m, cm.Code))
 			}
 		}
 	}
 	if len(bad) > 0 {
 		*out = append(*out, e.newFinding("R11", "values", Warning, []*feat{ft}, ft.f.Geometry, float64(len(bad)), 0, "",
-			fmt.Sprintf("%s 属性值不规范：%s", e.label(ft), strings.Join(bad, "；"))))
+			fmt.Sprintf("%s 属性值不规范：%s", e.label(ft), strings.Join(bad, "；")),
+			fmt.Sprintf("%s has non-standard attribute values: %s", e.labelEN(ft), strings.Join(badEN, "; "))))
 	}
 }
 
@@ -259,7 +282,8 @@ func (w *worker) checkMineralAttrs(ft *feat, out *[]Finding) {
 			if cond == "" {
 				prohibited = true
 				*out = append(*out, e.newFinding("R07", "prohibited", r.sev("R07"), []*feat{ft}, ft.f.Geometry, 0, 0, "",
-					fmt.Sprintf("%s 矿种 %s 为禁止开采矿种", e.label(ft), m)))
+					fmt.Sprintf("%s 矿种 %s 为禁止开采矿种", e.label(ft), m),
+					fmt.Sprintf("%s mineral %s is prohibited from mining", e.labelEN(ft), m)))
 				continue
 			}
 			// Conditional (可耕地): only where the block lies on arable land.
@@ -275,7 +299,8 @@ func (w *worker) checkMineralAttrs(ft *feat, out *[]Finding) {
 				if area > r.OverlapTolerance {
 					prohibited = true
 					*out = append(*out, e.newFinding("R07", "prohibited-"+strings.TrimSuffix(cond, ")"), r.sev("R07"), []*feat{ft}, in, r1(area), r.OverlapTolerance, "m²",
-						fmt.Sprintf("%s 矿种 %s 位于%s（%s）%.1f 平方米，为禁止开采矿种", e.label(ft), m, e.layerName(r.ArableLayer), strings.TrimSuffix(cond, ")"), area)))
+						fmt.Sprintf("%s 矿种 %s 位于%s（%s）%.1f 平方米，为禁止开采矿种", e.label(ft), m, e.layerName(r.ArableLayer), strings.TrimSuffix(cond, ")"), area),
+						fmt.Sprintf("%s mineral %s lies on %s (%s) over %.1f m², where it is prohibited from mining", e.labelEN(ft), m, e.layerNameEN(r.ArableLayer), termEN(strings.TrimSuffix(cond, ")")), area)))
 					break
 				}
 			}
@@ -284,7 +309,8 @@ func (w *worker) checkMineralAttrs(ft *feat, out *[]Finding) {
 			for _, p := range r.Restricted {
 				if sameMineral(m, p) {
 					*out = append(*out, e.newFinding("R07", "restricted", Warning, []*feat{ft}, ft.f.Geometry, 0, 0, "",
-						fmt.Sprintf("%s 矿种 %s 为限制开采矿种，需论证供需并调控开采总量", e.label(ft), m)))
+						fmt.Sprintf("%s 矿种 %s 为限制开采矿种，需论证供需并调控开采总量", e.label(ft), m),
+						fmt.Sprintf("%s mineral %s is restricted: supply and demand must be justified and total output controlled", e.labelEN(ft), m)))
 				}
 			}
 		}
@@ -296,7 +322,8 @@ func (w *worker) checkMineralAttrs(ft *feat, out *[]Finding) {
 					sev = Warning // the seed forbids new placer-gold mining projects; exploration is a warning
 				}
 				*out = append(*out, e.newFinding("R07", "placer", sev, []*feat{ft}, ft.f.Geometry, 0, 0, "",
-					fmt.Sprintf("%s 矿种 %s 位于行政区 %s，除和田地区（%s）外禁止新设砂金开采项目", e.label(ft), m, code, r.PlacerGoldRegion)))
+					fmt.Sprintf("%s 矿种 %s 位于行政区 %s，除和田地区（%s）外禁止新设砂金开采项目", e.label(ft), m, code, r.PlacerGoldRegion),
+					fmt.Sprintf("%s mineral %s lies in region %s; new placer gold projects are prohibited outside Hotan Prefecture (%s)", e.labelEN(ft), m, code, r.PlacerGoldRegion)))
 			}
 		}
 	}
@@ -305,7 +332,8 @@ func (w *worker) checkMineralAttrs(ft *feat, out *[]Finding) {
 		for _, flag := range r.ProhibitedCoalFlags {
 			if flag != "" && strings.Contains(bz, flag) {
 				*out = append(*out, e.newFinding("R07", "coal-"+flag, r.sev("R07"), []*feat{ft}, ft.f.Geometry, 0, 0, "",
-					fmt.Sprintf("%s 为%s超标的煤炭项目，禁止开采", e.label(ft), flag)))
+					fmt.Sprintf("%s 为%s超标的煤炭项目，禁止开采", e.label(ft), flag),
+					fmt.Sprintf("%s is a coal project with excessive %s: mining is prohibited", e.labelEN(ft), termEN(flag))))
 			}
 		}
 	}
@@ -314,20 +342,20 @@ func (w *worker) checkMineralAttrs(ft *feat, out *[]Finding) {
 func (w *worker) checkScale(ft *feat, out *[]Finding) {
 	e, r := w.e, &w.e.rules
 	var floor float64
-	var unit, what string
+	var unit, what, whatEN string
 	bz := ft.f.Attrs.String("BZ")
 	method := ft.f.Attrs.String("KCFS")
 	for _, m := range minerals(ft.f.Attrs.String("KZ")) {
 		switch {
 		case sameMineral(m, "煤"):
-			floor, unit, what = r.MinScale.Coal, "万吨/年", "煤矿"
+			floor, unit, what, whatEN = r.MinScale.Coal, "万吨/年", "煤矿", "coal mines"
 			if r.MinScale.OutburstFlag != "" && strings.Contains(bz, r.MinScale.OutburstFlag) {
-				floor, what = r.MinScale.CoalOutburst, "煤与瓦斯突出煤矿"
+				floor, what, whatEN = r.MinScale.CoalOutburst, "煤与瓦斯突出煤矿", "coal mines with coal and gas outbursts"
 			}
 		case sameMineral(m, "金") || sameMineral(m, "岩金"):
-			floor, unit, what = r.MinScale.RockGoldUnderground, "吨/日", "地下开采岩金矿"
+			floor, unit, what, whatEN = r.MinScale.RockGoldUnderground, "吨/日", "地下开采岩金矿", "underground rock gold mines"
 			if strings.Contains(method, "露天") {
-				floor, what = r.MinScale.RockGoldOpenPit, "露天开采岩金矿"
+				floor, what, whatEN = r.MinScale.RockGoldOpenPit, "露天开采岩金矿", "open-pit rock gold mines"
 			}
 		default:
 			continue
@@ -340,17 +368,20 @@ func (w *worker) checkScale(ft *feat, out *[]Finding) {
 	v, ok := ft.f.Attrs.Float("ZXGM")
 	if !ok {
 		*out = append(*out, e.newFinding("R09", "missing", Warning, []*feat{ft}, ft.f.Geometry, 0, floor, unit,
-			fmt.Sprintf("%s 未填最低开采规模 ZXGM（%s不低于 %g %s）", e.label(ft), what, floor, unit)))
+			fmt.Sprintf("%s 未填最低开采规模 ZXGM（%s不低于 %g %s）", e.label(ft), what, floor, unit),
+			fmt.Sprintf("%s has no minimum mining scale ZXGM (%s: at least %g %s)", e.labelEN(ft), whatEN, floor, unitEN(unit))))
 		return
 	}
 	if u := strings.TrimSpace(ft.f.Attrs.String("GMDW")); u != "" && u != unit {
 		*out = append(*out, e.newFinding("R09", "unit", Warning, []*feat{ft}, ft.f.Geometry, v, floor, u,
-			fmt.Sprintf("%s 规模单位 %s 与%s最低规模的单位 %s 不同，无法比较", e.label(ft), u, what, unit)))
+			fmt.Sprintf("%s 规模单位 %s 与%s最低规模的单位 %s 不同，无法比较", e.label(ft), u, what, unit),
+			fmt.Sprintf("%s scale unit %s differs from the unit %s of the minimum scale for %s; cannot compare", e.labelEN(ft), unitEN(u), unitEN(unit), whatEN)))
 		return
 	}
 	if v < floor {
 		*out = append(*out, e.newFinding("R09", "", r.sev("R09"), []*feat{ft}, ft.f.Geometry, v, floor, unit,
-			fmt.Sprintf("%s 最低开采规模 %g %s，低于%s最低开采规模 %g %s", e.label(ft), v, unit, what, floor, unit)))
+			fmt.Sprintf("%s 最低开采规模 %g %s，低于%s最低开采规模 %g %s", e.label(ft), v, unit, what, floor, unit),
+			fmt.Sprintf("%s minimum mining scale %g %s is below the minimum for %s, %g %s", e.labelEN(ft), v, unitEN(unit), whatEN, floor, unitEN(unit))))
 	}
 }
 
@@ -363,7 +394,8 @@ func (w *worker) checkArea(ft *feat, out *[]Finding) {
 	const half = 0.00005 // MJ's rounding: a one-cell block must not fail by a rounding hair
 	if a < cell-half {
 		*out = append(*out, e.newFinding("R08", "min", r.sev("R08"), []*feat{ft}, ft.f.Geometry, r4(a), r4(cell), "km²",
-			fmt.Sprintf("%s 面积 %.4f 平方千米，小于一个基本单位区块 %.4f 平方千米", e.label(ft), a, cell)))
+			fmt.Sprintf("%s 面积 %.4f 平方千米，小于一个基本单位区块 %.4f 平方千米", e.label(ft), a, cell),
+			fmt.Sprintf("%s area %.4f km² is smaller than one basic unit block, %.4f km²", e.labelEN(ft), a, cell)))
 	}
 	kz := minerals(ft.f.Attrs.String("KZ"))
 	if len(kz) == 0 {
@@ -377,7 +409,8 @@ func (w *worker) checkArea(ft *feat, out *[]Finding) {
 	limit := float64(n) * cell
 	if a > limit+half {
 		*out = append(*out, e.newFinding("R08", "max", r.sev("R08"), []*feat{ft}, ft.f.Geometry, r4(a), r4(limit), "km²",
-			fmt.Sprintf("%s 面积 %.4f 平方千米，超过 %d 个基本单位区块 %.4f 平方千米", e.label(ft), a, n, limit)))
+			fmt.Sprintf("%s 面积 %.4f 平方千米，超过 %d 个基本单位区块 %.4f 平方千米", e.label(ft), a, n, limit),
+			fmt.Sprintf("%s area %.4f km² exceeds %d basic unit blocks, %.4f km²", e.labelEN(ft), a, n, limit)))
 	}
 }
 
@@ -391,7 +424,8 @@ func (w *worker) checkZoneEdge(ft *feat, out *[]Finding) {
 		}
 		line := orb.LineString{{edge, ft.b.Min[1]}, {edge, ft.b.Max[1]}}
 		*out = append(*out, e.newFinding("R12", fmt.Sprint(z), r.sev("R12"), []*feat{ft}, line, edge, 0, "°",
-			fmt.Sprintf("%s 跨 3° 分带界线 %.1f°E（第 %d 带与第 %d 带），拐点坐标需选定分带", e.label(ft), edge, z, z+1)))
+			fmt.Sprintf("%s 跨 3° 分带界线 %.1f°E（第 %d 带与第 %d 带），拐点坐标需选定分带", e.label(ft), edge, z, z+1),
+			fmt.Sprintf("%s crosses the 3° zone boundary %.1f°E (zones %d and %d); choose a zone for the turning-point coordinates", e.labelEN(ft), edge, z, z+1)))
 	}
 }
 
@@ -457,12 +491,13 @@ func (w *worker) checkInZones(ft *feat, out *[]Finding) {
 	if a <= r.OverlapTolerance {
 		return
 	}
-	names := make([]string, len(tables))
+	names, namesEN := make([]string, len(tables)), make([]string, len(tables))
 	for i, t := range tables {
-		names[i] = e.layerName(t)
+		names[i], namesEN[i] = e.layerName(t), e.layerNameEN(t)
 	}
 	*out = append(*out, e.newFinding("R05", "", r.sev("R05"), []*feat{ft}, outside, r1(a), r.OverlapTolerance, "m²",
-		fmt.Sprintf("%s 有 %.1f 平方米（占 %.1f%%）不在%s范围内", e.label(ft), a, 100*a/math.Max(ft.areaM2, 1e-9), strings.Join(names, "、"))))
+		fmt.Sprintf("%s 有 %.1f 平方米（占 %.1f%%）不在%s范围内", e.label(ft), a, 100*a/math.Max(ft.areaM2, 1e-9), strings.Join(names, "、")),
+		fmt.Sprintf("%s has %.1f m² (%.1f%%) outside %s", e.labelEN(ft), a, 100*a/math.Max(ft.areaM2, 1e-9), strings.Join(namesEN, ", "))))
 }
 
 func (w *worker) zonePreps(tables []string, b orb.Bound) []*topo.Prepared {
@@ -499,15 +534,18 @@ func (w *worker) checkProtected(ft *feat, out *[]Finding) {
 			if ft.kind == plan.Exploration && !core {
 				sev = Warning
 			}
-			where := e.layerName(t)
+			where, whereEN := e.layerName(t), e.layerNameEN(t)
 			if name := z.f.Attrs.String("MC"); name != "" {
 				where += "「" + name + "」"
+				whereEN += " 「" + name + "」"
 			}
 			if lx != "" {
 				where += lx
+				whereEN += " " + termEN(lx)
 			}
 			*out = append(*out, e.newFinding("R06", fmt.Sprintf("%s#%d", t, id), sev, []*feat{ft}, in, r1(a), r.OverlapTolerance, "m²",
-				fmt.Sprintf("%s 有 %.1f 平方米位于%s内", e.label(ft), a, where)))
+				fmt.Sprintf("%s 有 %.1f 平方米位于%s内", e.label(ft), a, where),
+				fmt.Sprintf("%s has %.1f m² inside %s", e.labelEN(ft), a, whereEN)))
 		}
 	}
 }
@@ -522,7 +560,7 @@ func (w *worker) checkZoneMinerals(ft *feat, out *[]Finding) {
 	if len(kz) == 0 {
 		return
 	}
-	var names, planned []string
+	var names, namesEN, planned []string
 	for _, t := range r.MineralZoneLayers {
 		for _, id := range w.candidates(t, ft.b) {
 			z := e.layers[t].feats[id]
@@ -542,6 +580,7 @@ func (w *worker) checkZoneMinerals(ft *feat, out *[]Finding) {
 				return
 			}
 			names = append(names, e.layerName(t)+" "+z.code())
+			namesEN = append(namesEN, e.layerNameEN(t)+" "+z.code())
 			planned = append(planned, zp...)
 		}
 	}
@@ -549,7 +588,8 @@ func (w *worker) checkZoneMinerals(ft *feat, out *[]Finding) {
 		return
 	}
 	*out = append(*out, e.newFinding("R07", "zone-minerals", Warning, []*feat{ft}, ft.f.Geometry, 0, 0, "",
-		fmt.Sprintf("%s 矿种 %s 不在所在分区（%s）的规划矿种（%s）内", e.label(ft), strings.Join(kz, "、"), strings.Join(names, "、"), strings.Join(dedupe(planned), "、"))))
+		fmt.Sprintf("%s 矿种 %s 不在所在分区（%s）的规划矿种（%s）内", e.label(ft), strings.Join(kz, "、"), strings.Join(names, "、"), strings.Join(dedupe(planned), "、")),
+		fmt.Sprintf("%s mineral %s is not planned in its zones (%s), which plan %s", e.labelEN(ft), strings.Join(kz, "、"), strings.Join(namesEN, "; "), strings.Join(dedupe(planned), "、"))))
 }
 
 func mineralPlanned(kz, planned []string) bool {
@@ -591,7 +631,8 @@ func (w *worker) checkReserve(ft *feat, out *[]Finding) {
 		}
 		z := e.layers[t].feats[id]
 		*out = append(*out, e.newFinding("R10", fmt.Sprintf("%s#%d", t, id), r.sev("R10"), []*feat{ft}, in, r1(a), r.OverlapTolerance, "m²",
-			fmt.Sprintf("%s 有 %.1f 平方米位于%s %s 内，大中型矿产地原则上不得压覆", e.label(ft), a, e.layerName(t), z.code())))
+			fmt.Sprintf("%s 有 %.1f 平方米位于%s %s 内，大中型矿产地原则上不得压覆", e.label(ft), a, e.layerName(t), z.code()),
+			fmt.Sprintf("%s has %.1f m² inside %s %s; large and medium mineral deposits should in principle not be overlaid", e.labelEN(ft), a, e.layerNameEN(t), z.code())))
 	}
 }
 
@@ -721,13 +762,15 @@ func (w *worker) overlap(rule string, a, b *feat, out *[]Finding) {
 	if area <= r.OverlapTolerance {
 		return
 	}
-	var msg string
+	var msg, en string
 	if rule == "R02" {
 		msg = fmt.Sprintf("%s %s 与 %s 重叠 %.1f 平方米", e.layerName(a.table), codeOf(a), codeOf(b), area)
+		en = fmt.Sprintf("%s %s and %s overlap by %.1f m²", e.layerNameEN(a.table), codeOf(a), codeOf(b), area)
 	} else {
 		msg = fmt.Sprintf("%s 与%s 重叠 %.1f 平方米", e.label(a), e.label(b), area)
+		en = fmt.Sprintf("%s and %s overlap by %.1f m²", e.labelEN(a), e.labelEN(b), area)
 	}
-	*out = append(*out, e.newFinding(rule, "", r.sev(rule), []*feat{a, b}, in, r1(area), r.OverlapTolerance, "m²", msg))
+	*out = append(*out, e.newFinding(rule, "", r.sev(rule), []*feat{a, b}, in, r1(area), r.OverlapTolerance, "m²", msg, en))
 }
 
 func codeOf(ft *feat) string {
@@ -771,7 +814,8 @@ func (w *worker) distance(a, b *feat, out *[]Finding) {
 		g = geo
 	}
 	*out = append(*out, e.newFinding("R04", "", r.sev("R04"), []*feat{a, b}, g, r1(d), limit, "m",
-		fmt.Sprintf("%s %s 与 %s 最近距离 %.1f 米，小于安全距离 %g 米", e.layerName(a.table), codeOf(a), codeOf(b), d, limit)))
+		fmt.Sprintf("%s %s 与 %s 最近距离 %.1f 米，小于安全距离 %g 米", e.layerName(a.table), codeOf(a), codeOf(b), d, limit),
+		fmt.Sprintf("%s %s and %s are %.1f m apart at the nearest, less than the safety distance %g m", e.layerNameEN(a.table), codeOf(a), codeOf(b), d, limit)))
 }
 
 // checkDuplicates finds QKBH used more than once within a block layer: one finding per code.
@@ -800,7 +844,8 @@ func (e *Engine) checkDuplicates(only map[[2]string]bool) []Finding {
 			names[i] = fmt.Sprintf("#%d", ft.f.ID)
 		}
 		out = append(out, e.newFinding("R11", "dup", r.sev("R11"), fs, g, float64(len(fs)), 1, "",
-			fmt.Sprintf("%s 区块编号 %s 重复 %d 次（要素 %s）", e.layerName(t), c, len(fs), strings.Join(names, "、"))))
+			fmt.Sprintf("%s 区块编号 %s 重复 %d 次（要素 %s）", e.layerName(t), c, len(fs), strings.Join(names, "、")),
+			fmt.Sprintf("%s block code %s is used %d times (features %s)", e.layerNameEN(t), c, len(fs), strings.Join(names, ", "))))
 	}
 	if only != nil {
 		for k := range only {

@@ -355,6 +355,8 @@ func TestFastPathsSameFindings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			assertMessageEN(t, slow)
+			assertMessageEN(t, quick)
 			a, b := dumpFindings(slow), dumpFindings(quick)
 			if !slices.Equal(a, b) {
 				t.Fatalf("%s: findings differ with the shortcuts\nGEOS only %v\nfast only %v", name, diff(a, b), diff(b, a))

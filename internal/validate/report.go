@@ -24,9 +24,11 @@ type ReportFinding struct {
 	Limit    float64  `json:"limit"`
 	Unit     string   `json:"unit,omitempty"`
 	Message  string   `json:"message"`
-	Key      string   `json:"key"`
-	Lon      *float64 `json:"lon,omitempty"`
-	Lat      *float64 `json:"lat,omitempty"`
+	// MessageEN is Message in English (same codes and numbers).
+	MessageEN string   `json:"message_en,omitempty"`
+	Key       string   `json:"key"`
+	Lon       *float64 `json:"lon,omitempty"`
+	Lat       *float64 `json:"lat,omitempty"`
 }
 
 // ReportSummary counts findings by severity.
@@ -41,7 +43,7 @@ func Report(findings []Finding) ReportJSON {
 	rep := ReportJSON{Findings: make([]ReportFinding, 0, len(findings))}
 	for _, f := range findings {
 		rf := ReportFinding{Rule: f.Rule, Severity: f.Severity, Layer: f.Layer, Features: f.Codes,
-			Value: f.Value, Limit: f.Limit, Unit: f.Unit, Message: f.Message, Key: f.Key}
+			Value: f.Value, Limit: f.Limit, Unit: f.Unit, Message: f.Message, MessageEN: f.MessageEN, Key: f.Key}
 		if rf.Features == nil {
 			rf.Features = []string{}
 		}

@@ -50,6 +50,9 @@ type Finding struct {
 	Limit    float64
 	Unit     string
 	Message  string
+	// MessageEN says the same in English: the same codes, numbers (same precision), limits and
+	// units; stored values (minerals, zone names, codes) stay as stored.
+	MessageEN string
 	// Key identifies the finding across runs (rule, sub-rule and sorted codes) for exceptions.
 	Key string
 	// GeomHash hashes the involved features' geometries: an exception holds while they are unchanged.
@@ -139,6 +142,22 @@ var RuleNames = map[string]string{
 	"R10": "战略性矿产资源储备区",
 	"R11": "属性完整与一致",
 	"R12": "跨 3° 分带",
+}
+
+// RuleNamesEN are the English titles of the rules, for an English UI.
+var RuleNamesEN = map[string]string{
+	"R01": "Geometry validity",
+	"R02": "Overlapping blocks in a layer",
+	"R03": "Exploration and mining blocks overlap",
+	"R04": "Mining block safety distance",
+	"R05": "Blocks inside planning zones",
+	"R06": "No-development areas",
+	"R07": "Mineral rules",
+	"R08": "Exploration block area",
+	"R09": "Minimum mining scale",
+	"R10": "Strategic mineral reserve areas",
+	"R11": "Attribute completeness and consistency",
+	"R12": "Crossing a 3° zone",
 }
 
 // DefaultRules returns the seed's rule set for a plan level.

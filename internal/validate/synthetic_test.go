@@ -80,6 +80,7 @@ func TestSyntheticFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	assertMessageEN(t, fs)
 	if last[0] != last[1] || last[1] != 2*(6000+5) {
 		t.Fatalf("last progress %v", last)
 	}
@@ -189,6 +190,8 @@ func TestRecheckEqualsRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		assertMessageEN(t, after)
+		assertMessageEN(t, full)
 		a, b := summary(after), summary(full)
 		if fmt.Sprint(a) != fmt.Sprint(b) {
 			t.Fatalf("step %d: recheck differs from a full run\nrecheck %d: %v\nfull    %d: %v", i, len(a), diff(a, b), len(b), diff(b, a))

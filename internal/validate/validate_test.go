@@ -51,6 +51,7 @@ func run(t *testing.T, layers map[string][]plan.Feature, rules Rules) []Finding 
 	if err != nil {
 		t.Fatal(err)
 	}
+	assertMessageEN(t, fs)
 	return fs
 }
 
