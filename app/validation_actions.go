@@ -36,7 +36,7 @@ func (p *valPanel) exceptionDialog(i int) {
 		}
 		return nil
 	}
-	msg := widget.NewLabel(f.Message)
+	msg := widget.NewLabel(findingMessage(p.g.zh, &f))
 	msg.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
 		widget.NewFormItem(tr("问题"), msg),
@@ -270,7 +270,7 @@ func (p *valPanel) rulesDialog() {
 	grid := container.NewGridWithColumns(2)
 	for _, id := range ruleIDs() {
 		s := r.Rule[id]
-		on := widget.NewCheck(id+" "+ruleTitle(id), nil)
+		on := widget.NewCheck(id+" "+ruleTitle(p.g.zh, id), nil)
 		on.Checked = s.Enabled
 		sev := widget.NewSelect(sevOpts, nil)
 		sev.Selected = severityTitle(s.Severity)

@@ -195,7 +195,7 @@ func (p *valPanel) setDocument(doc *document.Document) {
 	ropts := []string{tr("全部规则")}
 	p.ruleOptionID = ruleIDs()
 	for _, id := range p.ruleOptionID {
-		ropts = append(ropts, id+" "+ruleTitle(id))
+		ropts = append(ropts, id+" "+ruleTitle(p.g.zh, id))
 	}
 	p.ruleSel.Options = ropts
 	p.ruleSel.Selected = ropts[0]
@@ -205,9 +205,21 @@ func (p *valPanel) setDocument(doc *document.Document) {
 	p.runFull()
 }
 
-// ruleTitle is a rule's name in the UI language.
-func ruleTitle(id string) string {
-	return tr(validate.RuleNames[id])
+// ruleTitle is a rule's name in the UI language (zh: Chinese).
+func ruleTitle(zh bool, id string) string {
+	if n := validate.RuleNamesEN[id]; !zh && n != "" {
+		return n
+	}
+	return validate.RuleNames[id]
+}
+
+// findingMessage is a finding's message in the UI language; the Chinese one when a finding
+// (an older stored one) has no English.
+func findingMessage(zh bool, f *validate.Finding) string {
+	if !zh && f.MessageEN != "" {
+		return f.MessageEN
+	}
+	return f.Message
 }
 
 func severityTitle(s validate.Severity) string {
@@ -533,9 +545,9 @@ func (p *valPanel) rebuild() {
 			ruid := "r/" + string(sev) + "/" + r
 			p.children[suid] = append(p.children[suid], ruid)
 			p.children[ruid] = g.leaves
-			p.text[ruid] = fmt.Sprintf("%s %s (%d)", r, ruleTitle(r), g.open)
+			p.text[ruid] = fmt.Sprintf("%s %s (%d)", r, ruleTitle(p.g.zh, r), g.open)
 			if n := len(g.leaves) - g.open; n > 0 {
-				p.text[ruid] = fmt.Sprintf("%s %s (%d + %s %d)", r, ruleTitle(r), g.open, tr("例外"), n)
+				p.text[ruid] = fmt.Sprintf("%s %s (%d + %s %d)", r, ruleTitle(p.g.zh, r), g.open, tr("例外"), n)
 			}
 			total += g.open
 		}
@@ -659,9 +671,13 @@ func (p *valPanel) updateNode(uid widget.TreeNodeID, branch bool, o fyne.CanvasO
 // leafText puts the block codes first, where a narrow panel still shows them, and drops the
 // layer name the message starts with (the detail area below shows the whole message).
 func (p *valPanel) leafText(f *validate.Finding) string {
-	msg := f.Message
+	msg := findingMessage(p.g.zh, f)
 	if l, ok := p.doc.Layer(f.Layer); ok {
-		msg = strings.TrimPrefix(msg, l.Def.Name+" ")
+		name := l.Def.Name
+		if !p.g.zh && f.MessageEN != "" && l.Def.NameEN != "" {
+			name = l.Def.NameEN
+		}
+		msg = strings.TrimPrefix(msg, name+" ")
 	}
 	if len(f.Codes) == 0 || f.Codes[0] == "" {
 		return msg
@@ -670,6 +686,10 @@ func (p *valPanel) leafText(f *validate.Finding) string {
 		msg = strings.Replace(msg, c, "", 1)
 	}
 	msg = strings.TrimLeft(msg, " 与、，,")
+	if !p.g.zh && f.MessageEN != "" {
+		// "T1 and T2 overlap by …" without its codes: drop the joining word and the gap.
+		msg = strings.Join(strings.Fields(strings.TrimPrefix(msg, "and ")), " ")
+	}
 	return strings.Join(f.Codes, "、") + "  " + msg
 }
 
@@ -773,9 +793,13 @@ func (p *valPanel) resolve(f validate.Finding) []featRef {
 
 func (p *valPanel) fillDetail(i int, refs []featRef) {
 	f := p.all[i]
-	p.detailMsg.SetText(fmt.Sprintf("%s %s · %s\n%s", f.Rule, ruleTitle(f.Rule), severityTitle(f.Severity), f.Message))
+	p.detailMsg.SetText(fmt.Sprintf("%s %s · %s\n%s", f.Rule, ruleTitle(p.g.zh, f.Rule), severityTitle(f.Severity), findingMessage(p.g.zh, &f)))
 	if f.Unit != "" {
-		p.detailValue.SetText(tr("实测 {{.V}} {{.U}}，限值 {{.L}} {{.U}}", trData{"V": trimFloat(f.Value), "L": trimFloat(f.Limit), "U": f.Unit}))
+		unit := f.Unit
+		if !p.g.zh {
+			unit = validate.UnitEN(unit)
+		}
+		p.detailValue.SetText(tr("实测 {{.V}} {{.U}}，限值 {{.L}} {{.U}}", trData{"V": trimFloat(f.Value), "L": trimFloat(f.Limit), "U": unit}))
 		p.detailValue.Show()
 	} else {
 		p.detailValue.Hide()

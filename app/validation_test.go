@@ -157,7 +157,7 @@ func TestValidationPanelGroupsAndCounts(t *testing.T) {
 			if len(p.children[ruid]) != n {
 				t.Errorf("%s lists %d findings, want %d", ruid, len(p.children[ruid]), n)
 			}
-			if !strings.HasPrefix(p.text[ruid], r+" "+ruleTitle(r)+" (") || !strings.HasSuffix(p.text[ruid], "("+itoa(n)+")") {
+			if !strings.HasPrefix(p.text[ruid], r+" "+ruleTitle(true, r)+" (") || !strings.HasSuffix(p.text[ruid], "("+itoa(n)+")") {
 				t.Errorf("rule branch %q, want %s … (%d)", p.text[ruid], r, n)
 			}
 		}
@@ -170,7 +170,7 @@ func TestValidationPanelGroupsAndCounts(t *testing.T) {
 	}
 
 	// Filters: by rule, by block code, by extent.
-	p.ruleSel.SetSelected("R08 " + ruleTitle("R08"))
+	p.ruleSel.SetSelected("R08 " + ruleTitle(true, "R08"))
 	if n := len(p.leaf); n != 1 {
 		t.Errorf("rule filter R08: %d findings shown, want 1", n)
 	}
@@ -571,8 +571,9 @@ func TestMenusHaveExportAndStats(t *testing.T) {
 	}
 }
 
-// TestPanelTranslationsComplete checks that the panels' keys — literal tr("…") calls, rule
-// names and statistics titles — have an English and a Chinese entry.
+// TestPanelTranslationsComplete checks that the panels' keys — literal tr("…") calls and
+// statistics titles — have an English and a Chinese entry. Rule names come from
+// validate.RuleNames / RuleNamesEN.
 func TestPanelTranslationsComplete(t *testing.T) {
 	re := regexp.MustCompile(`tr\("((?:[^"\\]|\\.)*)"`)
 	keys := map[string]bool{}
@@ -597,9 +598,6 @@ func TestPanelTranslationsComplete(t *testing.T) {
 	}
 	if len(keys) < 60 {
 		t.Fatalf("only %d keys found", len(keys))
-	}
-	for _, n := range validate.RuleNames {
-		keys[n] = true
 	}
 	for _, tb := range statByKey {
 		keys[tb] = true
@@ -716,5 +714,47 @@ func TestValidationDetailLeavesTheListRoom(t *testing.T) {
 	p.clearSelection()
 	if p.detailScroll.Visible() || p.tree.Size().Height < list+detail {
 		t.Errorf("details hidden: list %.0f high, want the whole %.0f", p.tree.Size().Height, list+detail)
+	}
+}
+
+// TestValidationPanelEnglish checks that an English UI shows the findings' English messages and
+// the rules' English names, and the Chinese UI the Chinese ones.
+func TestValidationPanelEnglish(t *testing.T) {
+	g, _, _ := valGUI(t)
+	p := g.val
+	i := findingIndex(p, "R02")
+	if i < 0 {
+		t.Fatal("no R02 finding")
+	}
+	f := p.all[i]
+	if f.MessageEN == "" || f.MessageEN == f.Message {
+		t.Fatalf("R02 English message %q", f.MessageEN)
+	}
+	branch := func(title string) bool {
+		for _, txt := range p.text {
+			if strings.HasPrefix(txt, "R02 "+title+" (") {
+				return true
+			}
+		}
+		return false
+	}
+	if !branch(validate.RuleNames["R02"]) || !strings.Contains(p.leafText(&f), "重叠") {
+		t.Fatalf("Chinese UI: leaf %q", p.leafText(&f))
+	}
+
+	g.zh = false
+	p.rebuild()
+	if !branch(validate.RuleNamesEN["R02"]) {
+		t.Errorf("English tree lacks %q: %v", validate.RuleNamesEN["R02"], p.text)
+	}
+	// "Exploration planning blocks T650102001 and T650102002 overlap by … m²": codes first, then
+	// the rest without the layer name and the joining word.
+	leaf := p.leafText(&f)
+	if !regexp.MustCompile(`^T650102001、T650102002  overlap by [0-9.]+ m²$`).MatchString(leaf) {
+		t.Errorf("English leaf %q", leaf)
+	}
+	p.selectFinding(i)
+	if !strings.Contains(p.detailMsg.Text, f.MessageEN) || !strings.Contains(p.detailMsg.Text, validate.RuleNamesEN["R02"]) {
+		t.Errorf("English detail %q", p.detailMsg.Text)
 	}
 }

@@ -29,6 +29,9 @@ func termEN(s string) string {
 
 var unitsEN = map[string]string{"万吨/年": "×10⁴ t/year", "吨/日": "t/day"}
 
+// UnitEN is a finding's Unit in English (万吨/年, 吨/日); other units are already international.
+func UnitEN(u string) string { return unitEN(u) }
+
 func unitEN(u string) string {
 	if t, ok := unitsEN[strings.TrimSpace(u)]; ok {
 		return t

@@ -76,6 +76,12 @@ func TestMessageENWording(t *testing.T) {
 	}
 }
 
+func TestUnitEN(t *testing.T) {
+	if UnitEN("万吨/年") != "×10⁴ t/year" || UnitEN("吨/日") != "t/day" || UnitEN("m²") != "m²" {
+		t.Fatalf("UnitEN: %q %q %q", UnitEN("万吨/年"), UnitEN("吨/日"), UnitEN("m²"))
+	}
+}
+
 func TestReasonEN(t *testing.T) {
 	for zh, en := range map[string]string{
 		"无几何":            "no geometry",
