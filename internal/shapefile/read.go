@@ -225,9 +225,22 @@ func readFileLimited(p string, max int64) ([]byte, error) {
 	if st.Size() > max {
 		return nil, limitErr("%s 有 %d 字节，上限 %d / %s is %d bytes, limit %d", p, st.Size(), max, p, st.Size(), max)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("读取 %s 失败 / cannot read %s: %w", p, p, err)
+	// Sized from Stat (one byte over, to see EOF without growing): io.ReadAll would grow and
+	// copy its way up to a 4 MB .shp several times.
+	lr := io.LimitReader(f, max+1)
+	b := make([]byte, 0, st.Size()+1)
+	for {
+		if len(b) == cap(b) { // the file grew since Stat
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("读取 %s 失败 / cannot read %s: %w", p, p, err)
+		}
 	}
 	if int64(len(b)) > max {
 		return nil, limitErr("%s 超过 %d 字节 / %s exceeds %d bytes", p, max, p, max)
@@ -512,18 +525,17 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 			case r.null:
 				rep.add(num, "", "null-shape", fmt.Sprintf("第 %d 条记录没有图形（空图形），已保留 / record %d has a null shape; kept without geometry", num, num))
 			default:
-				for _, ring := range r.rings {
+				for k, ring := range r.rings {
 					if len(ring) == 0 {
 						continue
 					}
-					b := ring.Bound()
-					if hasSrc {
+					if b := r.bounds[k]; hasSrc {
 						srcExt = srcExt.Union(b)
 					} else {
 						srcExt, hasSrc = b, true
 					}
 				}
-				mp, iss := assemble(r.rings)
+				mp, shellBounds, iss := assemble(r.rings, r.bounds, r.areas)
 				for _, is := range iss {
 					rep.add(num, "", is.kind, fmt.Sprintf("第 %d 条记录：%s", num, is.msg))
 				}
@@ -543,7 +555,16 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 				}
 				if len(mp) > 0 {
 					f.Geometry = mp
-					b := mp.Bound()
+					var b orb.Bound
+					if tr != nil {
+						b = mp.Bound()
+					} else {
+						// What mp.Bound() gives (the union of the shells' bounds), from the decode.
+						b = shellBounds[0]
+						for _, sb := range shellBounds[1:] {
+							b = b.Union(sb)
+						}
+					}
 					if hasExt {
 						ext = ext.Union(b)
 					} else {

@@ -34,9 +34,15 @@ func reversed(r orb.Ring) orb.Ring {
 // no shell, as written by tools that ignore the rule), the rings are rebuilt by nesting depth
 // alone and the record is reported. Output rings follow the shapefile convention (shells
 // clockwise, holes counter-clockwise), which is also the order 拐点 tables list points in.
-func assemble(in []orb.Ring) (orb.MultiPolygon, []issue) {
+//
+// bounds and areas are those record computed for in (area as closed); assemble returns the
+// bound of each polygon's shell, which is what orb's Polygon.Bound gives, so the caller needs
+// no second pass over the points. Rings of in may be reversed in place.
+func assemble(in []orb.Ring, inBounds []orb.Bound, inAreas []float64) (orb.MultiPolygon, []orb.Bound, []issue) {
 	var issues []issue
-	rings := make([]orb.Ring, 0, len(in))
+	rings := in[:0:0]
+	var bounds []orb.Bound
+	var areas []float64
 	for i, r := range in {
 		if len(r) > 0 && r[0] != r[len(r)-1] {
 			r = append(r, r[0])
@@ -46,21 +52,24 @@ func assemble(in []orb.Ring) (orb.MultiPolygon, []issue) {
 			issues = append(issues, issue{"invalid-ring", ringMsg(i, "少于 3 个点，已舍弃", "has fewer than 3 points; dropped")})
 			continue
 		}
+		if len(rings) == 0 && i == len(in)-1 {
+			// The usual record: one ring, nothing dropped before it. No slices to build.
+			return orb.MultiPolygon{{cwInPlace(r, inAreas[i])}}, []orb.Bound{inBounds[i]}, issues
+		}
 		rings = append(rings, r)
+		bounds = append(bounds, inBounds[i])
+		areas = append(areas, inAreas[i])
 	}
 	if len(rings) == 0 {
-		return nil, issues
-	}
-	areas := make([]float64, len(rings))
-	for i, r := range rings {
-		areas[i] = signedArea(r)
+		return nil, nil, issues
 	}
 	if len(rings) == 1 {
-		return orb.MultiPolygon{{cw(rings[0], areas[0])}}, issues
+		return orb.MultiPolygon{{cwInPlace(rings[0], areas[0])}}, bounds, issues
 	}
 
 	if len(rings) > maxContainmentRings {
-		return sequentialRings(rings, areas), append(issues, issue{"orientation", fmt.Sprintf(
+		mp, sb := sequentialRings(rings, bounds, areas)
+		return mp, sb, append(issues, issue{"orientation", fmt.Sprintf(
 			"环数 %d 过多，未检查包含关系，内环归入其前面的外环 / %d rings: too many to check containment; each hole assigned to the shell before it", len(rings), len(rings))})
 	}
 	var shells []int
@@ -78,7 +87,7 @@ func assemble(in []orb.Ring) (orb.MultiPolygon, []issue) {
 		owner[h] = -1
 		best := math.Inf(1)
 		for _, s := range shells {
-			if math.Abs(areas[s]) > math.Abs(areas[h]) && ringInRing(rings[h], rings[s]) && math.Abs(areas[s]) < best {
+			if math.Abs(areas[s]) > math.Abs(areas[h]) && ringInRing(rings[h], bounds[h], rings[s], bounds[s]) && math.Abs(areas[s]) < best {
 				best, owner[h] = math.Abs(areas[s]), s
 			}
 		}
@@ -87,19 +96,23 @@ func assemble(in []orb.Ring) (orb.MultiPolygon, []issue) {
 		}
 	}
 	if ok {
+		// Every containment test is done: reversing in place can no longer change an answer.
 		mp := make(orb.MultiPolygon, 0, len(shells))
-		idx := map[int]int{}
+		sb := make([]orb.Bound, 0, len(shells))
+		idx := owner // a shell's own entry is unused: it now holds its polygon's index
 		for _, s := range shells {
 			idx[s] = len(mp)
-			mp = append(mp, orb.Polygon{cw(rings[s], areas[s])})
+			mp = append(mp, orb.Polygon{cwInPlace(rings[s], areas[s])})
+			sb = append(sb, bounds[s])
 		}
 		for _, h := range holes {
 			k := idx[owner[h]]
-			mp[k] = append(mp[k], ccw(rings[h], areas[h]))
+			mp[k] = append(mp[k], ccwInPlace(rings[h], areas[h]))
 		}
-		return mp, issues
+		return mp, sb, issues
 	}
-	return byContainment(rings, areas), append(issues, issue{"orientation",
+	mp, sb := byContainment(rings, bounds, areas)
+	return mp, sb, append(issues, issue{"orientation",
 		"环的方向与包含关系不符（外环应为顺时针、内环逆时针），已按包含关系重建 / ring orientation disagrees with containment; rebuilt by containment"})
 }
 
@@ -109,21 +122,24 @@ const maxContainmentRings = 4096
 
 // sequentialRings gives each counter-clockwise ring to the shell written before it: the order
 // nearly every writer uses, and linear in the number of rings.
-func sequentialRings(rings []orb.Ring, areas []float64) orb.MultiPolygon {
+func sequentialRings(rings []orb.Ring, bounds []orb.Bound, areas []float64) (orb.MultiPolygon, []orb.Bound) {
 	var mp orb.MultiPolygon
+	var sb []orb.Bound
 	for i, r := range rings {
 		if areas[i] > 0 && len(mp) > 0 {
 			mp[len(mp)-1] = append(mp[len(mp)-1], r)
 			continue
 		}
-		mp = append(mp, orb.Polygon{cw(r, areas[i])})
+		mp = append(mp, orb.Polygon{cwInPlace(r, areas[i])})
+		sb = append(sb, bounds[i])
 	}
-	return mp
+	return mp, sb
 }
 
 // byContainment assigns roles by nesting depth: even depth = shell, odd = hole of the
 // smallest ring that contains it.
-func byContainment(rings []orb.Ring, areas []float64) orb.MultiPolygon {
+// Rings are copied, not reversed in place, when turned: later containment tests still read them.
+func byContainment(rings []orb.Ring, bounds []orb.Bound, areas []float64) (orb.MultiPolygon, []orb.Bound) {
 	order := make([]int, len(rings))
 	for i := range order {
 		order[i] = i
@@ -133,11 +149,12 @@ func byContainment(rings []orb.Ring, areas []float64) orb.MultiPolygon {
 	parent := make([]int, len(rings))
 	poly := make([]int, len(rings))
 	var mp orb.MultiPolygon
+	var sb []orb.Bound
 	for k, i := range order {
 		parent[i] = -1
 		best := math.Inf(1)
 		for _, j := range order[:k] {
-			if math.Abs(areas[j]) > math.Abs(areas[i]) && ringInRing(rings[i], rings[j]) {
+			if math.Abs(areas[j]) > math.Abs(areas[i]) && ringInRing(rings[i], bounds[i], rings[j], bounds[j]) {
 				depth[i]++
 				if math.Abs(areas[j]) < best {
 					best, parent[i] = math.Abs(areas[j]), j
@@ -147,12 +164,13 @@ func byContainment(rings []orb.Ring, areas []float64) orb.MultiPolygon {
 		if depth[i]%2 == 0 {
 			poly[i] = len(mp)
 			mp = append(mp, orb.Polygon{cw(rings[i], areas[i])})
+			sb = append(sb, bounds[i])
 		} else {
 			p := poly[parent[i]]
 			mp[p] = append(mp[p], ccw(rings[i], areas[i]))
 		}
 	}
-	return mp
+	return mp, sb
 }
 
 func cw(r orb.Ring, area float64) orb.Ring {
@@ -169,10 +187,24 @@ func ccw(r orb.Ring, area float64) orb.Ring {
 	return r
 }
 
+// cwInPlace and ccwInPlace are cw and ccw for rings the caller owns and no longer tests.
+func cwInPlace(r orb.Ring, area float64) orb.Ring {
+	if area > 0 {
+		r.Reverse()
+	}
+	return r
+}
+
+func ccwInPlace(r orb.Ring, area float64) orb.Ring {
+	if area < 0 {
+		r.Reverse()
+	}
+	return r
+}
+
 // ringInRing reports whether ring a lies inside ring b, judged by the first vertex of a that is
 // not on b's boundary (rings of a valid polygon may touch at points).
-func ringInRing(a, b orb.Ring) bool {
-	ba, bb := a.Bound(), b.Bound()
+func ringInRing(a orb.Ring, ba orb.Bound, b orb.Ring, bb orb.Bound) bool {
 	if ba.Min[0] < bb.Min[0] || ba.Min[1] < bb.Min[1] || ba.Max[0] > bb.Max[0] || ba.Max[1] > bb.Max[1] {
 		return false
 	}

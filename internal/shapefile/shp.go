@@ -16,9 +16,13 @@ const shpHeaderLen = 100
 type shpRecord struct {
 	null  bool
 	rings []orb.Ring
-	err   error // corrupt record: reported, imported without geometry
-	cut   bool  // err is because the file ends inside this record
-	z, m  valueRange
+	// bounds and areas belong to rings: each ring's bound, and its signed (shoelace) area as
+	// a closed ring, negative for clockwise.
+	bounds []orb.Bound
+	areas  []float64
+	err    error // corrupt record: reported, imported without geometry
+	cut    bool  // err is because the file ends inside this record
+	z, m   valueRange
 }
 
 // valueRange is the range of the Z or M values seen; n == 0 means none.
@@ -241,23 +245,42 @@ func (f *shpFile) record(i int, lim Limits) (r shpRecord) {
 		starts[k] = int(s)
 	}
 	starts[np] = int(npts)
+	// One pass over the points fills the rings and, per ring, its bound and its shoelace sum
+	// (with the closing edge when the file leaves the ring open, as assemble will close it):
+	// the import needs both and the points are hot in cache only now.
 	pts := make([]orb.Point, npts)
-	base := 44 + 4*np
-	for k := range pts {
-		p := c[base+16*int64(k):]
-		x := math.Float64frombits(binary.LittleEndian.Uint64(p[0:8]))
-		y := math.Float64frombits(binary.LittleEndian.Uint64(p[8:16]))
-		if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
-			return shpRecord{err: fmt.Errorf("第 %d 个点坐标不是有限数 / point %d is not a finite number", k+1, k+1)}
-		}
-		pts[k] = orb.Point{x, y}
-	}
 	rings := make([]orb.Ring, np)
+	bounds := make([]orb.Bound, np)
+	areas := make([]float64, np)
+	base := 44 + 4*np
 	for k := range rings {
+		s, e := starts[k], starts[k+1]
+		var b orb.Bound
+		var sum float64
+		for j := s; j < e; j++ {
+			p := c[base+16*int64(j):]
+			x := math.Float64frombits(binary.LittleEndian.Uint64(p[0:8]))
+			y := math.Float64frombits(binary.LittleEndian.Uint64(p[8:16]))
+			if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
+				return shpRecord{err: fmt.Errorf("第 %d 个点坐标不是有限数 / point %d is not a finite number", j+1, j+1)}
+			}
+			pts[j] = orb.Point{x, y}
+			if j == s {
+				b = orb.Bound{Min: pts[j], Max: pts[j]}
+				continue
+			}
+			prev := pts[j-1]
+			sum += prev[0]*y - x*prev[1]
+			b = extendBound(b, x, y)
+		}
 		// Three-index slices so that closing one ring can never overwrite the next.
-		rings[k] = orb.Ring(pts[starts[k]:starts[k+1]:starts[k+1]])
+		rings[k] = orb.Ring(pts[s:e:e])
+		if first, last := pts[s], pts[e-1]; first != last {
+			sum += last[0]*first[1] - first[0]*last[1]
+		}
+		bounds[k], areas[k] = b, sum/2
 	}
-	r = shpRecord{rings: rings}
+	r = shpRecord{rings: rings, bounds: bounds, areas: areas}
 	// Z (PolygonZ) then M (optional in PolygonZ, required in PolygonM) follow the points, each
 	// as a min/max pair and one value per point. We drop them, but say so with their range.
 	next := need
@@ -300,6 +323,16 @@ func shapeTypeName(t shp.ShapeType) string {
 		return n
 	}
 	return fmt.Sprintf("未知类型 %d", int32(t))
+}
+
+// extendBound is orb.Bound.Extend without the copies: a point inside (edges included) leaves
+// the bound as it is, so signed zeros come out exactly as orb's would.
+func extendBound(b orb.Bound, x, y float64) orb.Bound {
+	if y < b.Min[1] || b.Max[1] < y || x < b.Min[0] || b.Max[0] < x {
+		b.Min = orb.Point{math.Min(b.Min[0], x), math.Min(b.Min[1], y)}
+		b.Max = orb.Point{math.Max(b.Max[0], x), math.Max(b.Max[1], y)}
+	}
+	return b
 }
 
 func leFloat(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }
