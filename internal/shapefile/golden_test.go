@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"kuanggui/internal/plan"
 )
 
@@ -172,6 +174,29 @@ func TestGoldenRead(t *testing.T) {
 	for k, v := range got {
 		if want[k] != v {
 			t.Errorf("%s: Read output changed (digest %s, golden %s)", k, v[:12], want[k])
+		}
+	}
+}
+
+// TestExtendBoundMatchesOrb holds extendBound to orb's Extend, signed zeros included.
+func TestExtendBoundMatchesOrb(t *testing.T) {
+	vals := []float64{math.Copysign(0, -1), 0, -1, 1, 2.5, -3}
+	for _, x0 := range vals {
+		for _, y0 := range vals {
+			for _, x := range vals {
+				for _, y := range vals {
+					for _, x1 := range vals {
+						b := orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x0, y0}}.Extend(orb.Point{x1, y0})
+						want := b.Extend(orb.Point{x, y})
+						got := extendBound(b, x, y)
+						for k := 0; k < 2; k++ {
+							if math.Float64bits(got.Min[k]) != math.Float64bits(want.Min[k]) || math.Float64bits(got.Max[k]) != math.Float64bits(want.Max[k]) {
+								t.Fatalf("extend %v by (%v,%v): got %v, want %v", b, x, y, got, want)
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -436,6 +437,8 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 	if lf.dbf == nil {
 		return nil, nil, fmt.Errorf("%s 缺少属性表 .dbf，无法导入 / %s has no .dbf attribute table", lf.name, lf.name)
 	}
+	// PROJ needs about 10 ms to confirm a .prj, as long as decoding a 4 MB layer: do both at once.
+	prj := startPRJ(lf.prj, opt.SRS)
 	sf, err := parseSHP(lf.shp, lf.shx, lim)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", lf.name, err)
@@ -445,7 +448,16 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", strings.TrimSuffix(lf.name, filepath.Ext(lf.name))+".dbf", err)
 	}
-	src, err := fileCRS(lf, sf, opt.SRS, rep)
+	// The shapes are decoded before the CRS is known (the .prj is still with PROJ); only
+	// reprojection needs it. Rows deleted in the .dbf are not decoded, as before.
+	shapes := make([]decodedShape, len(sf.offsets))
+	for i := range shapes {
+		if i < len(tbl.records) && deleted(tbl.records[i]) {
+			continue
+		}
+		shapes[i] = decodeShape(sf, i, lim)
+	}
+	src, err := fileCRS(lf, sf, opt.SRS, rep, prj)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -512,7 +524,8 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 				rep.add(num, "", "missing-shape", fmt.Sprintf("第 %d 条记录在 .shp 中没有图形（.shp 只有 %d 条），已导入属性、无图形 / record %d has no shape in the .shp (it holds %d records); imported without geometry", num, nShp, num, nShp))
 			}
 		} else {
-			r := sf.record(i, lim)
+			d := &shapes[i]
+			r := &d.rec
 			zr.merge(r.z)
 			mr.merge(r.m)
 			switch {
@@ -535,7 +548,8 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 						srcExt, hasSrc = b, true
 					}
 				}
-				mp, shellBounds, iss := assemble(r.rings, r.bounds, r.areas)
+				mp, shellBounds, iss := d.mp, d.shellBounds, d.issues
+				d.mp = nil // the feature owns it from here
 				for _, is := range iss {
 					rep.add(num, "", is.kind, fmt.Sprintf("第 %d 条记录：%s", num, is.msg))
 				}
@@ -660,9 +674,54 @@ func dimensionsDropped(sf *shpFile, z, m valueRange) string {
 
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
+// decodedShape is one record's shape, decoded and assembled.
+type decodedShape struct {
+	rec         shpRecord
+	mp          orb.MultiPolygon
+	shellBounds []orb.Bound
+	issues      []issue
+}
+
+func decodeShape(sf *shpFile, i int, lim Limits) decodedShape {
+	d := decodedShape{rec: sf.record(i, lim)}
+	if r := &d.rec; !r.cut && r.err == nil && !r.null {
+		d.mp, d.shellBounds, d.issues = assemble(r.rings, r.bounds, r.areas)
+	}
+	return d
+}
+
+// startPRJ has PROJ read the .prj in the background when it will be needed (there is one and
+// no SRS overrides it); the function returned waits for the answer. A panic there is turned
+// into an error, as readLayer's recover cannot reach another goroutine.
+func startPRJ(prj []byte, srs string) func() (crs.CRS, error) {
+	if prj == nil || strings.TrimSpace(srs) != "" {
+		return func() (crs.CRS, error) { return crs.FromPRJ(string(prj)) }
+	}
+	type result struct {
+		c   crs.CRS
+		err error
+	}
+	ch := make(chan result, 1) // buffered: an import that fails early leaves no goroutine behind
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				ch <- result{err: fmt.Errorf("%w: reading the .prj failed: %v", crs.ErrUnknownCRS, p)}
+			}
+		}()
+		c, err := crs.FromPRJ(string(prj))
+		ch <- result{c, err}
+	}()
+	var once sync.Once
+	var res result
+	return func() (crs.CRS, error) {
+		once.Do(func() { res = <-ch })
+		return res.c, res.err
+	}
+}
+
 // fileCRS decides the CRS: the user's SRS, else the .prj, else lon/lat-looking data is taken
 // as EPSG:4490 with a warning. Anything else is an error naming --srs.
-func fileCRS(lf *layerFiles, sf *shpFile, srs string, rep *Report) (crs.CRS, error) {
+func fileCRS(lf *layerFiles, sf *shpFile, srs string, rep *Report, prj func() (crs.CRS, error)) (crs.CRS, error) {
 	if strings.TrimSpace(srs) != "" {
 		c, err := crs.ParseSRS(strings.TrimSpace(srs))
 		if err != nil {
@@ -671,7 +730,7 @@ func fileCRS(lf *layerFiles, sf *shpFile, srs string, rep *Report) (crs.CRS, err
 		return c, nil
 	}
 	if lf.prj != nil {
-		c, err := crs.FromPRJ(string(lf.prj))
+		c, err := prj()
 		if err != nil {
 			return crs.CRS{}, fmt.Errorf("%s: .prj 中的坐标系无法识别，请用 --srs EPSG:代码 指定（如 --srs EPSG:4490 或 --srs EPSG:4516）/ unknown CRS in the .prj; give it with --srs EPSG:code: %w",
 				lf.name, err)

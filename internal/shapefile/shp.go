@@ -325,12 +325,23 @@ func shapeTypeName(t shp.ShapeType) string {
 	return fmt.Sprintf("未知类型 %d", int32(t))
 }
 
-// extendBound is orb.Bound.Extend without the copies: a point inside (edges included) leaves
-// the bound as it is, so signed zeros come out exactly as orb's would.
+// extendBound is orb.Bound.Extend without the copies and calls. As there, a point inside
+// (edges included) leaves the bound as it is, and otherwise each side takes math.Min/Max of
+// itself and the point, whose only subtlety without NaNs is that -0 < +0.
 func extendBound(b orb.Bound, x, y float64) orb.Bound {
 	if y < b.Min[1] || b.Max[1] < y || x < b.Min[0] || b.Max[0] < x {
-		b.Min = orb.Point{math.Min(b.Min[0], x), math.Min(b.Min[1], y)}
-		b.Max = orb.Point{math.Max(b.Max[0], x), math.Max(b.Max[1], y)}
+		if x < b.Min[0] || (x == 0 && b.Min[0] == 0 && math.Signbit(x)) {
+			b.Min[0] = x
+		}
+		if y < b.Min[1] || (y == 0 && b.Min[1] == 0 && math.Signbit(y)) {
+			b.Min[1] = y
+		}
+		if x > b.Max[0] || (x == 0 && b.Max[0] == 0 && !math.Signbit(x)) {
+			b.Max[0] = x
+		}
+		if y > b.Max[1] || (y == 0 && b.Max[1] == 0 && !math.Signbit(y)) {
+			b.Max[1] = y
+		}
 	}
 	return b
 }
