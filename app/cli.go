@@ -9,8 +9,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"net"
+	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +34,7 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"new":    {"new P.gpkg [--level 省级|地级|县级] [--region-code 650000]", "创建空项目 (create an empty project)", cmdNew},
+		"new":    {"new P.gpkg [--level 省级|地级|县级] [--region-code 650000] [--region 新疆维吾尔自治区]", "创建空项目 (create an empty project)", cmdNew},
 		"import": {"import P.gpkg LAYER FILE.shp|FILE.zip [--member NAME] [--encoding E] [--srs EPSG:N] [--map SRC=DST ...] [--new-layer]", "导入 Shapefile 并打印导入报告", cmdImport},
 		"layers": {"layers P.gpkg [--json]", "列出图层与要素数", cmdLayers},
 		"open":   {"open P.gpkg [--screenshot OUT.png] [--read-only]", "打开编辑器窗口", cmdOpen},
@@ -104,17 +107,59 @@ func openDoc(name, path string, readOnly bool) (*document.Document, bool) {
 }
 
 // haveDisplay says whether a window can be opened: on Linux and the BSDs an X11 or Wayland
-// display must be named, or GLFW stops the program with a stack trace.
+// display must be named and answer, or GLFW stops the program with a stack trace (a DISPLAY left
+// over from an ssh session names a server that is gone).
 func haveDisplay() bool {
 	switch runtime.GOOS {
 	case "windows", "darwin":
 		return true
 	}
-	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+	if w := os.Getenv("WAYLAND_DISPLAY"); w != "" {
+		if !filepath.IsAbs(w) {
+			dir := os.Getenv("XDG_RUNTIME_DIR")
+			w = filepath.Join(dir, w)
+		}
+		if c, err := net.DialTimeout("unix", w, time.Second); err == nil {
+			c.Close()
+			return true
+		}
+	}
+	return xServerAnswers(os.Getenv("DISPLAY"))
+}
+
+// xServerAnswers connects to the X server a DISPLAY value names (":0", "unix:0", "host:10.0").
+func xServerAnswers(display string) bool {
+	if display == "" {
+		return false
+	}
+	host, rest, ok := strings.Cut(display, ":")
+	if !ok {
+		return false
+	}
+	num, _, _ := strings.Cut(rest, ".")
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return false
+	}
+	var c net.Conn
+	if host == "" || host == "unix" {
+		c, err = net.DialTimeout("unix", fmt.Sprintf("/tmp/.X11-unix/X%d", n), time.Second)
+		if err != nil {
+			// Linux also has the abstract socket.
+			c, err = net.DialTimeout("unix", fmt.Sprintf("@/tmp/.X11-unix/X%d", n), time.Second)
+		}
+	} else {
+		c, err = net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(6000+n)), time.Second)
+	}
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }
 
 func noDisplay() int {
-	fmt.Fprintln(os.Stderr, "kuanggui: 没有图形显示 (DISPLAY 未设置)，无法打开窗口。")
+	fmt.Fprintf(os.Stderr, "kuanggui: 没有可用的图形显示 (DISPLAY=%q 未设置或无法连接)，无法打开窗口。\n", os.Getenv("DISPLAY"))
 	fmt.Fprintln(os.Stderr, "  在桌面会话中运行；或用 `kuanggui render P.gpkg -o map.png` 出图；")
 	fmt.Fprintln(os.Stderr, "  或在虚拟显示中运行: xvfb-run kuanggui open P.gpkg --screenshot shot.png")
 	return exitUsage
@@ -133,6 +178,10 @@ func cmdNew(args []string) int {
 	case plan.LevelProvince, plan.LevelPrefecture, plan.LevelCounty:
 	default:
 		fail("new", "--level %q: 应为 省级、地级 或 县级", *level)
+		return exitUsage
+	}
+	if !strings.EqualFold(filepath.Ext(pos[0]), ".gpkg") {
+		fail("new", "%s: 项目文件名应以 .gpkg 结尾 (a project is a GeoPackage, *.gpkg)", pos[0])
 		return exitUsage
 	}
 	if len(*code) != 6 || strings.Trim(*code, "0123456789") != "" {

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
@@ -75,6 +78,14 @@ func cmdEdit(args []string) int {
 			fail("edit", "%s: 图层 %s 中没有编号为 %s 的区块", pos[0], pos[1], *del)
 			return exitUsage
 		}
+		if len(matches) > 1 {
+			var ids []string
+			for _, m := range matches {
+				ids = append(ids, fmt.Sprint(m.ID))
+			}
+			fail("edit", "%s: 图层 %s 中有 %d 个区块编号为 %s（要素 %s）；用 --fid N --delete-fid 删除其一", pos[0], pos[1], len(matches), *del, strings.Join(ids, "、"))
+			return exitUsage
+		}
 		if err := d.Apply(edit.Delete("删除区块 "+*del, pos[1], matches...)); err != nil {
 			fail("edit", "%v", err)
 			return exitUsage
@@ -102,17 +113,34 @@ func cmdEdit(args []string) int {
 	}
 	attrs := plan.Attrs{}
 	// Properties of a GeoJSON feature fill the fields they name; --set overrides them.
+	var dropped []string
 	for name, v := range props {
 		f, ok := layer.Def.Field(name)
-		if !ok || v == nil {
+		if !ok {
+			dropped = append(dropped, name)
 			continue
 		}
-		val, err := fieldValue(f, fmt.Sprint(v))
+		if v == nil {
+			continue
+		}
+		text, err := propertyText(v)
 		if err != nil {
 			fail("edit", "%s: 属性 %s: %v", *add, name, err)
 			return exitUsage
 		}
+		val, err := fieldValue(f, text)
+		if err != nil {
+			fail("edit", "%s: 属性 %s: %v", *add, name, err)
+			return exitUsage
+		}
+		if f.Computed {
+			continue
+		}
 		attrs[f.Name] = val
+	}
+	if len(dropped) > 0 {
+		sort.Strings(dropped)
+		fmt.Fprintf(os.Stderr, "kuanggui edit: 注意：图层 %s 没有字段 %s，这些属性未保存\n", pos[1], strings.Join(dropped, "、"))
 	}
 	for _, s := range sets {
 		name, value, found := strings.Cut(s, "=")
@@ -188,6 +216,24 @@ func parseWKTPolygon(s string) (orb.MultiPolygon, error) {
 	return asMultiPolygon(g, "--wkt")
 }
 
+// propertyText turns a GeoJSON property into the text a field parses: numbers without an
+// exponent (650000103, not 6.50000103e+08), strings as they are; objects and arrays have no
+// field to go in.
+func propertyText(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), nil
+	case bool:
+		if x {
+			return "是", nil
+		}
+		return "否", nil
+	}
+	return "", fmt.Errorf("值 %v 是对象或数组，不能存入字段 (objects and arrays are not field values)", v)
+}
+
 // readGeoJSONPolygon reads the first feature of a GeoJSON file (or a bare geometry) and its
 // properties.
 func readGeoJSONPolygon(path string) (orb.MultiPolygon, map[string]any, error) {
@@ -197,6 +243,11 @@ func readGeoJSONPolygon(path string) (orb.MultiPolygon, map[string]any, error) {
 	}
 	if len(data) > 64<<20 {
 		return nil, nil, fmt.Errorf("%s: 文件超过 64 MiB", path)
+	}
+	// GeoJSON is UTF-8 (RFC 7946); Windows editors add a byte-order mark, which is harmless.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, nil, fmt.Errorf("%s: 不是 UTF-8 编码；GeoJSON 必须是 UTF-8，请用 UTF-8 另存后重试", path)
 	}
 	if fc, err := geojson.UnmarshalFeatureCollection(data); err == nil && len(fc.Features) > 0 {
 		if len(fc.Features) > 1 {

@@ -81,8 +81,8 @@ func cmdRender(args []string) int {
 		fail("render", "-o %s: 只能输出 PNG，文件名应以 .png 结尾", *out)
 		return exitUsage
 	}
-	if *width < 16 || *height < 16 || *width > 20000 || *height > 20000 {
-		fail("render", "--width/--height 应在 16 到 20000 之间")
+	if *width < 16 || *height < 16 || *width > 16384 || *height > 16384 {
+		fail("render", "--width/--height 应在 16 到 16384 之间")
 		return exitUsage
 	}
 	if *dpi < 24 || *dpi > 1200 {
@@ -156,7 +156,8 @@ func savePNG(path string, img image.Image) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// legendOf lists the layers that have features, in drawing order, with their catalog styles.
+// legendOf lists the layers that have features, in drawing order, with their catalog styles;
+// a layer coloured by mineral lists its commonest minerals, as they are drawn.
 func legendOf(d *document.Document) []render.LegendEntry {
 	var out []render.LegendEntry
 	for _, l := range d.Layers() {
@@ -164,6 +165,15 @@ func legendOf(d *document.Document) []render.LegendEntry {
 			continue
 		}
 		st := render.StyleFromPlan(l.Def, d.Catalog())
+		if l.Def.Style.ByMineral {
+			for i, mc := range mineralsPresent(l, d.Catalog()) {
+				if i == 6 {
+					break
+				}
+				out = append(out, render.LegendEntry{Label: l.Def.Name + "·" + mc.name, Fill: mc.colour, Stroke: darker(mc.colour)})
+			}
+			continue
+		}
 		out = append(out, render.LegendEntry{Label: l.Def.Name, Fill: st.Fill, Stroke: st.Stroke})
 	}
 	return out

@@ -6,6 +6,7 @@ package document
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
@@ -80,20 +81,42 @@ func DefaultCatalog() *plan.Catalog {
 	return c
 }
 
-// Create makes a new project at path with every catalog layer, empty. It never overwrites.
+// Create makes a new project at path with every catalog layer, empty. It never overwrites, and
+// it builds the file under a temporary name first, so a failure (a full disk) leaves no
+// half-made project that would later open as if it were whole.
 func Create(path string, meta plan.Meta) (*Document, error) {
-	s, err := store.Create(path, meta)
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("%s: %w", path, store.ErrExists)
+	}
+	tmp := path + ".partial"
+	removeTmp := func() {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			os.Remove(tmp + suffix)
+		}
+	}
+	removeTmp() // left by an earlier attempt that was killed
+	s, err := store.Create(tmp, meta)
 	if err != nil {
-		return nil, err
+		removeTmp()
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	cat := DefaultCatalog()
 	for _, def := range cat.Layers {
 		if err := s.CreateLayer(def); err != nil {
 			s.Close()
-			return nil, fmt.Errorf("%s: creating layer %s: %w", path, def.Table, err)
+			removeTmp()
+			return nil, fmt.Errorf("%s: 创建图层 %s 失败，未创建项目 (creating layer %s): %w", path, def.Table, def.Table, err)
 		}
 	}
-	return load(s, cat)
+	if err := s.Close(); err != nil {
+		removeTmp()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		removeTmp()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return Open(path, OpenOptions{})
 }
 
 // OpenOptions are the choices when opening a project.

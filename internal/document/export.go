@@ -239,14 +239,14 @@ func writePointTable(path string, blocks []plan.Feature, target crs.CRS) error {
 		}
 		pts, err := crs.TurningPoints(f.Geometry, zone, true)
 		if err != nil {
-			return fmt.Errorf("区块 %s: %w", f.Attrs.String("QKBH"), err)
+			return fmt.Errorf("区块 %s: %w", blockName(f), err)
 		}
 		for _, p := range pts {
 			hole := ""
 			if p.Hole {
 				hole = "是"
 			}
-			w.Write([]string{f.Attrs.String("QKBH"), fmt.Sprint(p.Part), fmt.Sprint(p.Ring), hole, fmt.Sprintf("J%d", p.J),
+			w.Write([]string{blockName(f), fmt.Sprint(p.Part), fmt.Sprint(p.Ring), hole, fmt.Sprintf("J%d", p.J),
 				fmt.Sprintf("%.2f", p.X), fmt.Sprintf("%.2f", p.Y), fmt.Sprint(zone), crs.FormatDMS(p.Lon, 3), crs.FormatDMS(p.Lat, 3)})
 		}
 	}
@@ -424,4 +424,13 @@ func outsideZone(snap map[string][]plan.Feature, layers []string, zone int) []st
 		}
 	}
 	return out
+}
+
+// blockName is the block's code, or "#ID" for a block that has none, so that rows of uncoded
+// blocks can still be told apart.
+func blockName(f plan.Feature) string {
+	if code := strings.TrimSpace(f.Attrs.String("QKBH")); code != "" {
+		return code
+	}
+	return fmt.Sprintf("#%d", f.ID)
 }
