@@ -384,3 +384,10 @@ func TestRulesLiveInKgRules(t *testing.T) {
 		t.Fatalf("kg_rules has %d rows, want R01…R12 and *", len(rows))
 	}
 }
+
+func TestDuplicateCodes(t *testing.T) {
+	fs := []plan.Feature{block("T1", nil), block("T2", nil), block("T1", nil), block("", nil), block("", nil), block("T1", nil)}
+	if n, ex := duplicateCodes(fs); n != 1 || ex != "T1" {
+		t.Fatalf("duplicateCodes = %d %q, want 1 T1", n, ex)
+	}
+}

@@ -79,8 +79,33 @@ func (d *Document) Import(ctx context.Context, table, path string, opt ImportOpt
 	d.check.mu.Lock()
 	d.check.engine = nil
 	d.check.mu.Unlock()
+	if n, example := duplicateCodes(stored); n > 0 {
+		// Importing the same file twice is the usual cause; validation (R11) lists them all.
+		rep.Problems = append(rep.Problems, shapefile.Problem{Kind: "duplicate-code",
+			Message: fmt.Sprintf("导入后图层 %s 有 %d 个区块编号重复（如 %s）；同一文件是否导入了两次？见校验 R11 / %d duplicate block codes after the import (e.g. %s)", table, n, example, n, example)})
+	}
 	d.notify(Event{Kind: Imported, Tables: []string{table}})
 	return rep, nil
+}
+
+// duplicateCodes counts the codes (QKBH) that more than one feature carries.
+func duplicateCodes(fs []plan.Feature) (int, string) {
+	seen := make(map[string]int, len(fs))
+	n, example := 0, ""
+	for _, f := range fs {
+		code := strings.TrimSpace(f.Attrs.String("QKBH"))
+		if code == "" {
+			continue
+		}
+		seen[code]++
+		if seen[code] == 2 {
+			n++
+			if example == "" {
+				example = code
+			}
+		}
+	}
+	return n, example
 }
 
 // importRows maps the file's fields onto the layer, creates the layer or adds the file's extra

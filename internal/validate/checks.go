@@ -248,11 +248,38 @@ func (e *Engine) checkValues(ft *feat, def plan.LayerDef, out *[]Finding) {
 			}
 		}
 	}
+	// A shapefile's text field holds at most 254 bytes; export would refuse the block.
+	for _, fd := range def.Fields {
+		if fd.Type != plan.FieldText {
+			continue
+		}
+		if n := dbfBytes(ft.f.Attrs.String(fd.Name)); n > 254 {
+			bad = append(bad, fmt.Sprintf("字段 %s 长 %d 字节（GBK），超过 DBF 上限 254，无法导出", fd.Name, n))
+			badEN = append(badEN, fmt.Sprintf("field %s is %d bytes in GBK, over the DBF limit of 254, so it cannot be exported", fd.Name, n))
+		}
+	}
 	if len(bad) > 0 {
 		*out = append(*out, e.newFinding("R11", "values", Warning, []*feat{ft}, ft.f.Geometry, float64(len(bad)), 0, "",
 			fmt.Sprintf("%s 属性值不规范：%s", e.label(ft), strings.Join(bad, "；")),
 			fmt.Sprintf("%s has non-standard attribute values: %s", e.labelEN(ft), strings.Join(badEN, "; "))))
 	}
+}
+
+// dbfBytes is how long s is in a GBK shapefile: ASCII one byte, a Chinese character two, a
+// character GBK lacks four (it goes out as GB18030).
+func dbfBytes(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			n++
+		case r < 0x10000:
+			n += 2
+		default:
+			n += 4
+		}
+	}
+	return n
 }
 
 // areaKm2 is crs.AreaKm2 of a geometry whose crs.EllipsoidalArea is m2 (prepare measured it

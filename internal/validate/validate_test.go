@@ -453,3 +453,23 @@ func TestR11MineralValues(t *testing.T) {
 		t.Fatalf("mineral value findings: %v", got)
 	}
 }
+
+func TestR11TextTooLongForAShapefile(t *testing.T) {
+	long := strings.Repeat("矿", 130) // 260 bytes in GBK
+	fs := run(t, map[string][]plan.Feature{"kanchqk": {
+		block(1, "T1", "铜", rect(84, 44, 84.01, 44.01), "QKMC", long),
+		block(2, "T2", "铜", rect(84.1, 44, 84.11, 44.01), "QKMC", strings.Repeat("矿", 127)),
+	}}, DefaultRules(plan.LevelProvince))
+	var hit []string
+	for _, f := range only(fs, "R11") {
+		if strings.Contains(f.Message, "DBF 上限 254") {
+			hit = append(hit, f.Codes[0])
+			if !strings.Contains(f.Message, "260 字节") {
+				t.Errorf("message %q lacks the length", f.Message)
+			}
+		}
+	}
+	if len(hit) != 1 || hit[0] != "T1" {
+		t.Fatalf("blocks flagged for text over 254 bytes: %v, want T1 only", hit)
+	}
+}
