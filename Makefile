@@ -3,6 +3,8 @@
 GO       ?= go
 BIN      := bin/kuanggui
 SAMPLE   := sampledata/xinjiang.gpkg
+# Built under another name and renamed when whole, so an interrupted build is never taken for done.
+SAMPLE_TMP := sampledata/.building-xinjiang.gpkg
 # Build: Fyne (OpenGL, X11), GEOS, PROJ. Test: Xvfb for the smoke test, GDAL for round trips and
 # gpkg validation, ImageMagick to inspect screenshots, SpatiaLite for the overlap comparison.
 APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libgeos-dev libproj-dev proj-data
@@ -34,11 +36,11 @@ deps-test: deps
 # The sample project is built from the shapefiles in sampledata/ through the same import a user
 # runs; it is rebuilt whenever the binary or the shapefiles change.
 $(SAMPLE): $(BIN) $(wildcard sampledata/plan/*) $(wildcard sampledata/real/*)
-	@rm -f $@.tmp $@.tmp-wal $@.tmp-shm
-	./$(BIN) new $@.tmp
-	./$(BIN) import $@.tmp xzq sampledata/real/xj_counties_utf8.shp --map id=XZQDM >/dev/null
-	@for l in $(SAMPLE_LAYERS); do ./$(BIN) import $@.tmp $$l sampledata/plan/$$l.shp >/dev/null || exit 1; done
-	mv $@.tmp $@
+	@rm -f $(SAMPLE_TMP) $(SAMPLE_TMP)-wal $(SAMPLE_TMP)-shm
+	./$(BIN) new $(SAMPLE_TMP)
+	./$(BIN) import $(SAMPLE_TMP) xzq sampledata/real/xj_counties_utf8.shp --map id=XZQDM >/dev/null
+	@for l in $(SAMPLE_LAYERS); do ./$(BIN) import $(SAMPLE_TMP) $$l sampledata/plan/$$l.shp >/dev/null || exit 1; done
+	mv $(SAMPLE_TMP) $@
 	./$(BIN) layers $@
 
 sample: build $(SAMPLE)
