@@ -21,6 +21,12 @@ import (
 
 // openDialog asks for a project file and opens it in place of the current one.
 func (g *gui) openDialog() {
+	g.pickFile([]string{".gpkg"}, g.openPath)
+}
+
+// pickFile shows the file chooser for files with the given extensions and hands the chosen
+// path to then; a cancelled chooser calls nothing.
+func (g *gui) pickFile(exts []string, then func(path string)) {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, g.win)
@@ -31,9 +37,9 @@ func (g *gui) openDialog() {
 		}
 		path := rc.URI().Path()
 		rc.Close()
-		g.openPath(path)
+		then(path)
 	}, g.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".gpkg"}))
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }
@@ -77,21 +83,7 @@ func (g *gui) importDialog() {
 		dialog.ShowError(fmt.Errorf("%s: %s", tr("项目以只读方式打开"), why), g.win)
 		return
 	}
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, g.win)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		path := rc.URI().Path()
-		rc.Close()
-		g.chooseImportLayer(path)
-	}, g.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".shp", ".SHP"}))
-	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	g.pickFile([]string{".shp", ".SHP", ".zip", ".ZIP"}, g.chooseImportLayer)
 }
 
 func (g *gui) chooseImportLayer(path string) {
