@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"errors"
 	"fmt"
+	"golang.org/x/text/encoding/simplifiedchinese"
 	"io"
 	"os"
 	"path"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
@@ -330,6 +332,18 @@ type zipLayers struct {
 	keys   []string          // keys that have a .shp, sorted
 }
 
+// zipMemberName is a member's name as text. Zips made on Chinese Windows store names in GBK and
+// do not set the UTF-8 flag; such a name that is not valid UTF-8 is decoded as GB18030.
+func zipMemberName(f *zip.File) string {
+	if !f.NonUTF8 || utf8.ValidString(f.Name) {
+		return f.Name
+	}
+	if s, err := simplifiedchinese.GB18030.NewDecoder().String(f.Name); err == nil {
+		return s
+	}
+	return f.Name
+}
+
 func openZipLayers(zipPath string) (*zipLayers, error) {
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
@@ -348,7 +362,7 @@ func openZipLayers(zipPath string) (*zipLayers, error) {
 		if f.FileInfo().IsDir() {
 			continue
 		}
-		n := strings.ReplaceAll(f.Name, "\\", "/")
+		n := strings.ReplaceAll(zipMemberName(f), "\\", "/")
 		ext := strings.ToLower(path.Ext(n))
 		switch ext {
 		case ".shp", ".shx", ".dbf", ".prj", ".cpg":

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 func TestReadZip(t *testing.T) {
@@ -78,4 +80,40 @@ func TestDetectEncoding(t *testing.T) {
 			t.Errorf("%s: %s, want %s", c.name, got, c.want)
 		}
 	}
+}
+
+// Zips made on Chinese Windows name their members in GBK without the UTF-8 flag.
+func TestReadZipGBKMemberNames(t *testing.T) {
+	zp := filepath.Join(t.TempDir(), "gbk.zip")
+	zf, _ := os.Create(zp)
+	zw := zip.NewWriter(zf)
+	name, _ := simplifiedchinese.GBK.NewEncoder().String("规划区块")
+	for _, e := range []string{"shp", "shx", "dbf", "prj", "cpg"} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name + "." + e, NonUTF8: true, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(mustRead(t, "testdata/real/xj_prefectures_gbk."+e))
+	}
+	zw.Close()
+	zf.Close()
+	fs, _, err := ReadZip(zp, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs["规划区块"]) != 23 {
+		t.Fatalf("layers %v: want 规划区块 with 23 features", keysOf(fs))
+	}
+	one, _, err := Read(zp, ReadOptions{Member: "规划区块"})
+	if err != nil || len(one) != 23 {
+		t.Fatalf("--member by its Chinese name: %d features, %v", len(one), err)
+	}
+}
+
+func keysOf[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
