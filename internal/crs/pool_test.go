@@ -24,3 +24,23 @@ func TestBorrowReusesTransformers(t *testing.T) {
 	Return(b)
 	Return(c)
 }
+
+func TestKnownPRJConfirmedByPROJ(t *testing.T) {
+	m := knownPRJ()
+	if len(m) != 1+2*(MaxZone-MinZone+1) {
+		t.Fatalf("%d known .prj texts", len(m))
+	}
+	for text, c := range m {
+		root, err := parseWKT(text)
+		if err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+		id, err := identifyWKT(root)
+		if err != nil || id != c {
+			t.Fatalf("%s: identified as %v (%v)", c, id, err)
+		}
+		if err := confirmWithPROJ(root.String(), c); err != nil {
+			t.Fatalf("%s: PROJ disagrees: %v", c, err)
+		}
+	}
+}

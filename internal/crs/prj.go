@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/twpayne/go-proj/v11"
 )
@@ -35,6 +36,11 @@ func FromPRJ(wkt string) (CRS, error) {
 	wkt = strings.TrimSpace(strings.TrimPrefix(wkt, "\ufeff"))
 	if wkt == "" {
 		return CRS{}, fmt.Errorf("%w: the .prj is empty; pass --srs EPSG:N", ErrUnknownCRS)
+	}
+	// Most files carry the exact ESRI text of one of our CRSs (ArcGIS, GDAL and this program
+	// write it): recognise it without asking PROJ, which costs ~12 ms per file.
+	if c, ok := knownPRJ()[wkt]; ok {
+		return c, nil
 	}
 	root, err := parseWKT(wkt)
 	if err != nil {
@@ -492,3 +498,20 @@ func confirmWithPROJ(wkt string, c CRS) error {
 	}
 	return nil
 }
+
+// knownPRJ maps the ESRI text PRJ() writes for every supported CRS back to the CRS; each entry is
+// confirmed through PROJ by TestKnownPRJConfirmedByPROJ.
+var knownPRJ = sync.OnceValue(func() map[string]CRS {
+	m := map[string]CRS{}
+	add := func(c CRS, err error) {
+		if err == nil {
+			m[c.PRJ()] = c
+		}
+	}
+	add(Geographic(), nil)
+	for z := MinZone; z <= MaxZone; z++ {
+		add(GaussKruger(z, true))
+		add(GaussKruger(z, false))
+	}
+	return m
+})
