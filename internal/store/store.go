@@ -165,7 +165,10 @@ func Open(path string, opt OpenOptions) (*Store, error) {
 	}
 
 	reason := ""
-	immutable := false
+	// SQLite must create -wal/-shm (or -journal) next to the file, even to read a file left in
+	// WAL mode by a crash; where the folder is write-protected it cannot, so the file is opened
+	// as immutable and never written, whatever else makes it read-only.
+	immutable := writableCheck(filepath.Dir(path)) != nil
 	switch {
 	case opt.ReadOnly:
 		reason = "opened read-only on request"
@@ -175,7 +178,6 @@ func Open(path string, opt OpenOptions) (*Store, error) {
 		// SQLite must create -wal/-shm or -journal next to the file; it cannot, so the file is
 		// opened as immutable and never written.
 		reason = "the folder is write-protected; copy the project to a writable folder to edit"
-		immutable = true
 	}
 	ro := reason != ""
 	if err := probeGeoPackage(path, immutable); err != nil {

@@ -911,3 +911,44 @@ func TestAttributeNamesCaseInsensitive(t *testing.T) {
 		t.Fatalf("attrs = %v", fs[0].Attrs)
 	}
 }
+
+// A project left in WAL mode (the process was killed) on read-only media: both the file and its
+// folder are write-protected. It must still open, read-only, and create nothing.
+func TestReadOnlyMediaAfterCrash(t *testing.T) {
+	s, path := newStore(t, "kanchqk")
+	s.Update(func(tx *Tx) error {
+		for _, f := range sampleFeatures() {
+			f := f
+			if err := tx.Insert("kanchqk", &f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	s.Close()
+	db, err := sql.Open(driverName, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	if err := db.QueryRow(`PRAGMA journal_mode=WAL`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal mode %q %v", mode, err)
+	}
+	db.Close()
+	old := writableCheck
+	writableCheck = func(string) error { return os.ErrPermission }
+	defer func() { writableCheck = old }()
+	ro, err := Open(path, OpenOptions{})
+	if err != nil {
+		t.Fatalf("a WAL-mode project on read-only media: %v", err)
+	}
+	defer ro.Close()
+	if got, _, err := ro.ReadLayer("kanchqk"); err != nil || len(got) != len(sampleFeatures()) {
+		t.Fatalf("read: %d %v", len(got), err)
+	}
+	for _, ext := range []string{"-shm", "-journal"} {
+		if _, err := os.Stat(path + ext); err == nil {
+			t.Errorf("%s created on read-only media", ext)
+		}
+	}
+}
