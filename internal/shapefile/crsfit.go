@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"kuanggui/internal/crs"
+	"kuanggui/internal/plan"
 )
 
 // ErrCRSMismatch is wrapped by the error Read returns when the coordinates cannot be in the CRS
@@ -80,7 +81,59 @@ func (c crsFit) rangeText() string {
 	if looksGeographic(b) {
 		return fmt.Sprintf("x %.6f..%.6f, y %.6f..%.6f", b.Min[0], b.Max[0], b.Min[1], b.Max[1])
 	}
-	return fmt.Sprintf("x %.2f..%.2f, y %.2f..%.2f", b.Min[0], b.Max[0], b.Min[1], b.Max[1])
+	return fmt.Sprintf("x %s..%s, y %s..%s", coord(b.Min[0]), coord(b.Max[0]), coord(b.Min[1]), coord(b.Max[1]))
+}
+
+// coord writes a plane coordinate to 2 decimals, or in exponent form when it is absurdly large
+// (a stray 1e308 must not print as 300 digits).
+func coord(v float64) string {
+	if math.Abs(v) >= 1e12 {
+		return fmt.Sprintf("%.3g", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// dropStrays takes the geometry off the few features that lie outside China when the rest lie
+// inside: a stray vertex (a typo, 1e308) is a fault of that record, not of the layer's CRS. Each
+// is reported with its record and keeps its attributes; the extent is recomputed. When many are
+// outside, nothing is dropped and the CRS check decides.
+func dropStrays(feats []plan.Feature, rep *Report) (orb.Bound, bool) {
+	var outside []int
+	withGeom := 0
+	for i, f := range feats {
+		if len(f.Geometry) == 0 {
+			continue
+		}
+		withGeom++
+		if !inside(f.Geometry.Bound(), chinaBound) {
+			outside = append(outside, i)
+		}
+	}
+	var ext orb.Bound
+	has := false
+	if len(outside) == 0 || len(outside)*10 > withGeom {
+		return ext, false
+	}
+	for _, i := range outside {
+		b := feats[i].Geometry.Bound()
+		rep.add(int(feats[i].ID), "", "outside-china", fmt.Sprintf(
+			"第 %d 条记录的坐标（经度 %s..%s，纬度 %s..%s）不在中国境内，而本层其余图形都在；已去掉其图形、保留属性，请核对该记录 / record %d lies outside China (lon %s..%s, lat %s..%s) while the rest of the layer is inside; its geometry was dropped and its attributes kept",
+			feats[i].ID, coord(b.Min[0]), coord(b.Max[0]), coord(b.Min[1]), coord(b.Max[1]),
+			feats[i].ID, coord(b.Min[0]), coord(b.Max[0]), coord(b.Min[1]), coord(b.Max[1])))
+		feats[i].Geometry = nil
+		rep.Lost++
+	}
+	for _, f := range feats {
+		if len(f.Geometry) == 0 {
+			continue
+		}
+		if has {
+			ext = ext.Union(f.Geometry.Bound())
+		} else {
+			ext, has = f.Geometry.Bound(), true
+		}
+	}
+	return ext, has
 }
 
 func looksGeographic(b orb.Bound) bool {

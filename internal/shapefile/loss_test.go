@@ -323,3 +323,36 @@ func TestCRSMustFitCoordinates(t *testing.T) {
 }
 
 func mathBits(v float64) uint64 { return math.Float64bits(v) }
+
+// One wild vertex (1e308) in one record is that record's fault, not the layer's CRS: the record
+// loses its geometry, keeps its attributes, and is reported; the rest import.
+func TestStrayRecordOutsideChina(t *testing.T) {
+	fs, rep, err := Read("testdata/real/xj_prefectures_gbk.shp", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs[3].Geometry = append(fs[3].Geometry[:0:0], fs[3].Geometry...)
+	fs[3].Geometry[0] = append(fs[3].Geometry[0][:0:0], fs[3].Geometry[0]...)
+	fs[3].Geometry[0][0] = append(fs[3].Geometry[0][0][:0:0], fs[3].Geometry[0][0]...)
+	fs[3].Geometry[0][0][2] = orb.Point{1e308, 44}
+	dir := t.TempDir()
+	if err := Write(dir, "stray", rep.Fields, fs, WriteOptions{Encoding: EncGBK}); err != nil {
+		t.Fatal(err)
+	}
+	got, rep2, err := Read(filepath.Join(dir, "stray.shp"), ReadOptions{})
+	if err != nil {
+		t.Fatalf("one stray record refused the whole layer: %v", err)
+	}
+	if len(got) != 23 || len(got[3].Geometry) != 0 || got[3].Attrs.String("XZQMC") == "" || rep2.Lost != 1 {
+		t.Fatalf("features %d, stray geometry %v, lost %d", len(got), got[3].Geometry, rep2.Lost)
+	}
+	found := false
+	for _, p := range rep2.Problems {
+		if p.Kind == "outside-china" && p.Record == 4 {
+			found = !strings.Contains(p.Message, "0000000000")
+		}
+	}
+	if !found {
+		t.Fatalf("no readable outside-china problem for record 4: %+v", rep2.Problems)
+	}
+}

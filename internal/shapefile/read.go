@@ -614,6 +614,12 @@ func readLayerUnguarded(lf *layerFiles, opt ReadOptions) ([]plan.Feature, *Repor
 	if msg := dimensionsDropped(sf, zr, mr); msg != "" {
 		rep.add(0, "", "z-dropped", msg)
 	}
+	if hasExt && !inside(ext, chinaBound) {
+		if e, ok := dropStrays(feats, rep); ok {
+			ext = e
+			rep.Extent = e
+		}
+	}
 	fit := crsFit{name: lf.name, src: src, from: crsSource(lf, opt.SRS), srcExt: srcExt, hasSrc: hasSrc,
 		ext: ext, hasExt: hasExt, withShape: withShape, reprojFailed: reprojFailed}
 	if err := fit.check(); err != nil {
